@@ -1,0 +1,271 @@
+"""The front door: `frontdesk` opens the desk; subcommands serve scripts (INTERFACES.md).
+
+A subcommand never imports Textual. Exit status: 0 success, 2 bad input or usage (one line
+per problem on stderr), 1 anything else (one line with the log file's path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable, Sequence
+
+from frontdesk import __version__, clock, config
+from frontdesk.domain.errors import DomainError, ValidationError
+from frontdesk.domain.validation import parse_iso_date
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (argparse prints a usage block)
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return parse_iso_date(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--db", metavar="TARGET", default=default,
+                        help=f"SQLite file or URL (sqlite:///…, postgresql://…); "
+                             f"default ${config.DB_ENV} or {config.default_db_path()}")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", type=_date_arg, default=default,
+                        help="act as if today were this date")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="frontdesk", description="Front desk of a ketamine-infusion clinic.")
+    _common(parser, suppress=False)
+    parser.add_argument("--demo", action="store_true",
+                        help="open the desk on a fresh demo clinic")
+    parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    imp = sub.add_parser("import", help="import patients and appointments from CSV")
+    _common(imp, suppress=True)
+    imp.add_argument("--patients", type=Path, metavar="patients.csv")
+    imp.add_argument("--appointments", type=Path, metavar="appointments.csv")
+    imp.add_argument("--staff", default="cli", help="who is importing (audit trail)")
+
+    fmt = ("table", "json", "csv")
+    lists = sub.add_parser("lists", help="the three recall lists as of a date")
+    _common(lists, suppress=True)
+    lists.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD", help="default today")
+    lists.add_argument("--format", choices=fmt, default="table")
+    lists.add_argument("--out", type=Path, metavar="DIR", help="folder for --format csv")
+
+    census = sub.add_parser("census", help="the daily census")
+    _common(census, suppress=True)
+    census.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD", help="default today")
+    census.add_argument("--format", choices=fmt, default="table")
+    return parser
+
+
+# --- output -----------------------------------------------------------------------------------
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells])
+
+
+def _show_date(value) -> str:
+    return value.isoformat() if value else "-"
+
+
+def _print_lists_table(desk) -> None:
+    from frontdesk.domain.phases import badge
+    print(f"Lists as of {desk.as_of.isoformat()}\n")
+    print(f"Mid-stabilization ({len(desk.mid_stabilization)})")
+    print(_table(["Patient", "Chart", "Badge", "Last infusion", "Next infusion", "Stalled"],
+                 [(e.name, e.patient_id, f"STAB {e.infusions_completed}/{e.target}",
+                   _show_date(e.last_infusion), _show_date(e.next_infusion),
+                   "STALLED" if e.stalled else "") for e in desk.mid_stabilization]))
+    print(f"\nDue for maintenance ({len(desk.due_for_maintenance)})")
+    print(_table(["Due on", "Patient", "Chart", "Last infusion", "Badge"],
+                 [(_show_date(e.due_on), e.name, e.patient_id, _show_date(e.last_infusion),
+                   "OVERDUE" if e.overdue else "DUE") for e in desk.due_for_maintenance]))
+    print(f"\nNot seen in over a month ({len(desk.not_seen_over_a_month)})")
+    print(_table(["Last seen", "Patient", "Chart", "Phase", "Next booked"],
+                 [(e.last_seen.isoformat() if e.last_seen else "never", e.name, e.patient_id,
+                   badge(e.phase), _show_date(e.next_booked))
+                  for e in desk.not_seen_over_a_month]))
+
+
+def _write_csv(path: Path, rows: list[dict], columns: Sequence[str]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(columns))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+
+
+def _entry_columns(entry_type) -> list[str]:
+    import dataclasses
+    return [f.name for f in dataclasses.fields(entry_type)]
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+def _open(args) -> None:
+    from frontdesk.services.clinic import open_clinic
+    open_clinic(config.choose_db_target(args.db))
+
+
+def cmd_import(args) -> int:
+    if args.patients is None and args.appointments is None:
+        raise UsageError("import needs --patients FILE and/or --appointments FILE")
+    _open(args)
+    from frontdesk.services.importer import ImportRejected, import_csv
+    try:
+        summary = import_csv(args.patients, args.appointments, staff=args.staff)
+    except ImportRejected as rejected:
+        for problem in rejected.problems:
+            print(problem, file=sys.stderr)
+        print(f"frontdesk: nothing imported ({len(rejected.problems)} problem(s))",
+              file=sys.stderr)
+        return EXIT_USAGE
+    created = f"; new chairs: {', '.join(summary.chairs_created)}" if summary.chairs_created else ""
+    print(f"imported {summary.patients} patients and {summary.appointments} appointments "
+          f"in {summary.seconds:.1f} s{created}")
+    return EXIT_OK
+
+
+def cmd_lists(args) -> int:
+    from frontdesk.domain import lists as rules
+    from frontdesk.services import reports
+    from frontdesk.services.lists import desk_lists
+    if args.format == "csv" and args.out is None:
+        raise UsageError("--format csv writes one file per list: give --out DIR")
+    _open(args)
+    desk = desk_lists(args.on or clock.today())
+    if args.format == "json":
+        print(json.dumps(reports.lists_dict(desk), ensure_ascii=False))
+    elif args.format == "csv":
+        args.out.mkdir(parents=True, exist_ok=True)
+        data = reports.lists_dict(desk)
+        types = {"mid_stabilization": rules.StabilizationEntry,
+                 "due_for_maintenance": rules.MaintenanceDueEntry,
+                 "not_seen_over_a_month": rules.NotSeenEntry}
+        for name in reports.LIST_NAMES:
+            _write_csv(args.out / f"{name}.csv", data[name], _entry_columns(types[name]))
+        print(f"wrote {', '.join(f'{n}.csv' for n in reports.LIST_NAMES)} to {args.out}")
+    else:
+        _print_lists_table(desk)
+    return EXIT_OK
+
+
+def cmd_census(args) -> int:
+    from frontdesk.services import reports
+    from frontdesk.services.census import census
+    _open(args)
+    result = census(args.on or clock.today())
+    if args.format == "json":
+        print(json.dumps(reports.census_dict(result), ensure_ascii=False))
+    elif args.format == "csv":
+        row = reports.census_row(result)
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(row), lineterminator="\n")
+        writer.writeheader()
+        writer.writerow(row)
+    else:
+        d = reports.census_dict(result)
+        appts = d["appointments"]
+        print(f"Census for {d['date']}\n")
+        print(f"Appointments   {appts['total']}")
+        print("  by status    " + "  ".join(f"{k} {n}" for k, n in appts["by_status"].items()))
+        print("  by kind      " + "  ".join(f"{k} {n}" for k, n in appts["by_kind"].items()))
+        print(f"Patients seen  {d['patients_seen']} (new {d['new_patients']})")
+        print(f"No-show rate   {d['no_show_rate']:.1%}")
+        print(f"Late cancels   {d['late_cancellations']}")
+        print(f"Chair use      {d['chair_utilization']:.1%}")
+        print("Active         " + "  ".join(f"{k} {n}" for k, n in d["active_by_phase"].items()))
+        print("Lists          " + "  ".join(f"{k} {n}" for k, n in d["lists"].items()))
+    return EXIT_OK
+
+
+def cmd_desk(args) -> int:
+    target = config.choose_db_target(args.db)
+    if args.demo:
+        target = _prepare_demo(args.db)
+    from frontdesk.services.clinic import clinic_settings, open_clinic
+    open_clinic(target)
+    from frontdesk.tui.app import FrontdeskApp  # Textual only for the desk itself
+    FrontdeskApp(db_target=target, clinic_name=clinic_settings().name).run()
+    return EXIT_OK
+
+
+def _prepare_demo(flag: str | None) -> str:
+    """A fresh demo clinic: --db when given (it must be empty), else demo.db in the data dir."""
+    from frontdesk.services.clinic import close_clinic, open_clinic
+    from frontdesk.services.demo import generate_demo
+    if flag:
+        target = flag
+    else:
+        path = config.data_dir() / "demo.db"
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        target = str(path)
+    open_clinic(target)
+    generate_demo(patients=1000, seed=1, today=clock.today())
+    close_clinic()
+    return target
+
+
+COMMANDS: dict[str | None, Callable] = {
+    "import": cmd_import, "lists": cmd_lists, "census": cmd_census, None: cmd_desk}
+
+
+def _log_unexpected(exc: BaseException) -> Path | None:
+    try:
+        folder = config.log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "frontdesk.log"
+        logging.basicConfig(filename=path, level=logging.ERROR,
+                            format="%(asctime)s %(levelname)s %(message)s")
+        logging.getLogger("frontdesk").error(
+            "unexpected error\n%s", "".join(traceback.format_exception(exc)))
+        return path
+    except OSError:
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from frontdesk.db.connection import DatabaseUnavailable
+    try:
+        args = build_parser().parse_args(argv)
+        if args.today:
+            clock.set_today(args.today)
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"frontdesk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (DomainError, DatabaseUnavailable) as exc:
+        print(f"frontdesk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the promise is one line and a log, never a traceback
+        path = _log_unexpected(exc)
+        where = f" (details in {path})" if path else ""
+        print(f"frontdesk: unexpected error: {type(exc).__name__}{where}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

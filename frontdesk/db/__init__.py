@@ -1,0 +1,1 @@
+"""peewee: connection and pragmas, models, schema versions and migrations."""

@@ -1,0 +1,94 @@
+"""Opening the database named by --db / FRONTDESK_DB: a SQLite path or URL, or PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+
+from frontdesk.db.models import database
+from frontdesk.domain.errors import DomainError
+
+SQLITE_PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("busy_timeout", 10_000),   # ms; another desk's write waits instead of failing
+    ("synchronous", "full"),
+)
+
+
+class DatabaseUnavailable(DomainError):
+    """The database cannot be opened or is not one frontdesk can use."""
+
+
+def make_database(target: str) -> Database:
+    """Build (not connect) the peewee database for a path or URL."""
+    if "://" not in target:
+        return _sqlite(Path(target).expanduser())
+    url = urlparse(target)
+    if url.scheme == "sqlite":
+        # sqlite:///relative.db and sqlite:////absolute.db, as SQLAlchemy and peewee write them
+        path = unquote(url.path[1:] if url.path.startswith("/") else url.path)
+        if not path:
+            raise DatabaseUnavailable(f"no file in database URL {target!r}")
+        return _sqlite(Path(path).expanduser())
+    if url.scheme in ("postgresql", "postgres"):
+        name = unquote(url.path.lstrip("/"))
+        if not name:
+            raise DatabaseUnavailable("the PostgreSQL URL names no database (…/dbname)")
+        params = {"host": url.hostname, "port": url.port,
+                  "user": unquote(url.username) if url.username else None,
+                  "password": unquote(url.password) if url.password else None}
+        return PostgresqlDatabase(name, **{k: v for k, v in params.items() if v is not None})
+    raise DatabaseUnavailable(
+        f"unknown database URL scheme {url.scheme!r} (use a file path, sqlite:/// or postgresql://)")
+
+
+def _sqlite(path: Path) -> SqliteDatabase:
+    if path.exists() and path.is_dir():
+        raise DatabaseUnavailable(f"{path} is a folder, not a database file")
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
+
+
+def is_sqlite(db: Database | None = None) -> bool:
+    db = db or database.obj
+    return isinstance(db, SqliteDatabase)
+
+
+def bind(db: Database) -> None:
+    """Point the models at `db` (one database per process)."""
+    database.initialize(db)
+
+
+def connect(db: Database) -> None:
+    try:
+        db.connect(reuse_if_open=True)
+    except (OperationalError, sqlite3.DatabaseError) as exc:
+        raise DatabaseUnavailable(f"cannot open the database: {exc}") from None
+    except Exception as exc:  # psycopg2 errors and friends
+        raise DatabaseUnavailable(f"cannot open the database: {str(exc).strip()}") from None
+
+
+@contextmanager
+def write_transaction():
+    """Every write takes the write lock up front (SQLite BEGIN IMMEDIATE), so two desks
+    never both read-then-write the same rows."""
+    db = database.obj
+    if is_sqlite(db):
+        with db.atomic("IMMEDIATE") as txn:
+            yield txn
+    else:
+        with db.atomic() as txn:
+            yield txn
+
+
+@contextmanager
+def read_snapshot():
+    """Several reads that must agree with each other (one transaction, one snapshot)."""
+    with database.obj.atomic() as txn:
+        yield txn

@@ -1,0 +1,124 @@
+"""The tables. Nothing is hard-deleted: patients are discharged, appointments cancelled."""
+
+from __future__ import annotations
+
+from peewee import (AutoField, BooleanField, CharField, DatabaseProxy, DateField,
+                    DateTimeField, ForeignKeyField, IntegerField, Model, TextField)
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SchemaInfo(BaseModel):
+    """One row per fact about the schema; 'version' is the one that matters."""
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class ClinicSetting(BaseModel):
+    """Clinic-wide settings shared by every desk (values are JSON)."""
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Staff(BaseModel):
+    id = AutoField()
+    username = CharField(max_length=64, unique=True)
+    display_name = CharField(max_length=100, default="")
+    created_at = DateTimeField()
+
+
+class Chair(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=64, unique=True)
+    position = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class Patient(BaseModel):
+    id = AutoField()
+    chart_number = CharField(max_length=32, unique=True)
+    first_name = CharField(max_length=100)
+    last_name = CharField(max_length=100)
+    date_of_birth = DateField(index=True)
+    phone = CharField(max_length=20, index=True)  # E.164
+    email = CharField(max_length=254, null=True)
+    phase = CharField(max_length=16, index=True)
+    phase_since = DateField()
+    stabilization_target = IntegerField(default=6)
+    maintenance_interval_months = IntegerField(default=1)
+    registered_on = DateField()
+    notes = TextField(default="")
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    version = IntegerField(default=1)  # bumped on every change; guards concurrent edits
+
+    class Meta:
+        indexes = ((("last_name", "first_name"), False),)
+
+
+class PhaseChange(BaseModel):
+    id = AutoField()
+    patient = ForeignKeyField(Patient, backref="phase_changes", on_delete="RESTRICT")
+    at = DateTimeField()
+    staff = ForeignKeyField(Staff, on_delete="RESTRICT")
+    from_phase = CharField(max_length=16, null=True)
+    to_phase = CharField(max_length=16)
+    reason = TextField(default="")
+
+
+class Appointment(BaseModel):
+    id = AutoField()
+    patient = ForeignKeyField(Patient, backref="appointments", on_delete="RESTRICT")
+    kind = CharField(max_length=16)
+    start = DateTimeField()
+    duration_minutes = IntegerField()
+    ends_at = DateTimeField()  # start + duration, kept for overlap queries
+    chair = ForeignKeyField(Chair, null=True, on_delete="RESTRICT")
+    status = CharField(max_length=16)
+    status_at = DateTimeField()
+    status_by = ForeignKeyField(Staff, on_delete="RESTRICT", backref="status_changes")
+    booked_at = DateTimeField()
+    booked_by = ForeignKeyField(Staff, on_delete="RESTRICT", backref="bookings")
+    late_cancellation = BooleanField(default=False)
+    cancel_reason = TextField(null=True)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("patient", "kind", "status", "start"), False),  # the three lists
+            (("patient", "start", "status"), False),          # seen days, next booked (covering)
+            (("start", "status"), False),                     # a day's agenda, the census
+            (("chair", "start"), False),                      # chair overlaps
+        )
+
+
+class AppointmentEvent(BaseModel):
+    """Every status change: when, who, from, to, why (the last one can be undone)."""
+    id = AutoField()
+    appointment = ForeignKeyField(Appointment, backref="events", on_delete="RESTRICT")
+    at = DateTimeField()
+    staff = ForeignKeyField(Staff, on_delete="RESTRICT")
+    from_status = CharField(max_length=16, null=True)
+    to_status = CharField(max_length=16)
+    reason = TextField(default="")
+
+
+class AuditEntry(BaseModel):
+    """One row for every write: who, when, what and to which record."""
+    id = AutoField()
+    at = DateTimeField(index=True)
+    staff = ForeignKeyField(Staff, on_delete="RESTRICT")
+    action = CharField(max_length=64)
+    entity = CharField(max_length=32)
+    entity_id = IntegerField(null=True)
+    detail = TextField(default="")
+
+
+MODELS = [SchemaInfo, ClinicSetting, Staff, Chair, Patient, PhaseChange, Appointment,
+          AppointmentEvent, AuditEntry]

@@ -1,0 +1,160 @@
+"""Checking what people type or import. Each parser returns a clean value or raises
+ValidationError with a message that names the problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import phonenumbers
+from dateutil.relativedelta import relativedelta
+
+from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.model import (DURATION_RANGE, MAINTENANCE_INTERVAL_RANGE,
+                                    STABILIZATION_TARGET_RANGE, Kind, Phase, Status)
+
+MAX_AGE_YEARS = 120
+CHART_NUMBER_MAX = 32
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def parse_iso_date(text: str, what: str = "date") -> dt.date:
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise ValidationError(f"{what} {text!r} is not a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{what} {text!r} is not a real date") from None
+
+
+def parse_start(text: str, what: str = "start") -> dt.datetime:
+    text = text.strip()
+    if not _ISO_MINUTE.fullmatch(text):
+        raise ValidationError(f"{what} {text!r} is not written YYYY-MM-DDTHH:MM")
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{what} {text!r} is not a real date and time") from None
+
+
+def check_date_of_birth(dob: dt.date, today: dt.date) -> dt.date:
+    if dob > today:
+        raise ValidationError(f"date of birth {dob.isoformat()} is in the future")
+    if dob < today - relativedelta(years=MAX_AGE_YEARS):
+        raise ValidationError(
+            f"date of birth {dob.isoformat()} is more than {MAX_AGE_YEARS} years ago")
+    return dob
+
+
+def parse_phone(text: str, region: str) -> str:
+    """A phone number in any common writing, returned in E.164 (+15551234567)."""
+    raw = text.strip()
+    if not raw:
+        raise ValidationError("phone is empty")
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(f"phone {raw!r} is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(f"phone {raw!r} is not a valid number for region {region}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str, region: str) -> str:
+    """For display: national format at home, international otherwise."""
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return e164
+    home = phonenumbers.region_code_for_number(number) == region
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if home
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, style)
+
+
+def parse_name(text: str, what: str) -> str:
+    """Names are kept as written (unicode, apostrophes, hyphens); only outer spaces go."""
+    name = unicodedata.normalize("NFC", text.strip())
+    if not name:
+        raise ValidationError(f"{what} is empty")
+    if len(name) > 100:
+        raise ValidationError(f"{what} is longer than 100 characters")
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        raise ValidationError(f"{what} contains control characters")
+    return name
+
+
+def parse_chart_number(text: str) -> str:
+    chart = text.strip()
+    if not chart:
+        raise ValidationError("patient_id is empty")
+    if len(chart) > CHART_NUMBER_MAX:
+        raise ValidationError(f"patient_id {chart[:40]!r} is longer than {CHART_NUMBER_MAX} characters")
+    if any(unicodedata.category(c).startswith("C") for c in chart):
+        raise ValidationError("patient_id contains control characters")
+    return chart
+
+
+def parse_email(text: str) -> str | None:
+    email = text.strip()
+    if not email:
+        return None
+    if not _EMAIL.fullmatch(email):
+        raise ValidationError(f"email {email!r} is not an e-mail address")
+    return email
+
+
+def _parse_choice(text: str, enum, what: str):
+    value = text.strip()
+    try:
+        return enum(value)
+    except ValueError:
+        options = ", ".join(e.value for e in enum)
+        raise ValidationError(f"{what} {value!r} is not one of: {options}") from None
+
+
+def parse_phase(text: str) -> Phase:
+    return _parse_choice(text, Phase, "phase")
+
+
+def parse_kind(text: str) -> Kind:
+    return _parse_choice(text, Kind, "kind")
+
+
+def parse_status(text: str) -> Status:
+    return _parse_choice(text, Status, "status")
+
+
+def _parse_int_in(text: str, allowed: range, what: str) -> int:
+    value = text.strip()
+    if not re.fullmatch(r"[+-]?\d+", value):
+        raise ValidationError(f"{what} {value!r} is not a whole number")
+    number = int(value)
+    if number not in allowed:
+        raise ValidationError(
+            f"{what} {number} is outside {allowed.start}-{allowed.stop - 1}")
+    return number
+
+
+def parse_stabilization_target(text: str) -> int:
+    return _parse_int_in(text, STABILIZATION_TARGET_RANGE, "stabilization_target")
+
+
+def parse_maintenance_interval(text: str) -> int:
+    return _parse_int_in(text, MAINTENANCE_INTERVAL_RANGE, "maintenance_interval_months")
+
+
+def parse_duration(text: str) -> int:
+    return _parse_int_in(text, DURATION_RANGE, "duration_minutes")
+
+
+def search_key(*parts: str) -> str:
+    """Lower-case, accents and punctuation folded: 'Núñez O’Brien' -> 'nunez obrien'."""
+    text = unicodedata.normalize("NFKD", " ".join(parts)).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’`´‘]", "", text)
+    return re.sub(r"[^\w]+", " ", text).strip()

@@ -1,0 +1,382 @@
+"""`frontdesk import`: patients and appointments from CSV, all or nothing.
+
+Every problem is collected (never only the first) and reported as FILE:LINE: reason, where
+LINE counts the header as line 1 and is the line a record starts on.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from frontdesk import clock
+from frontdesk.db import models as m
+from frontdesk.db.bulk import insert_rows
+from frontdesk.db.connection import write_transaction
+from frontdesk.domain import validation as v
+from frontdesk.domain.errors import ValidationError
+from frontdesk.domain.model import (MAINTENANCE_INTERVAL_DEFAULT, STABILIZATION_TARGET_DEFAULT,
+                                    Kind, Status, end_of, is_late_cancellation)
+from frontdesk.services import audit
+from frontdesk.services.clinic import clinic_settings
+
+PATIENT_COLUMNS = {  # column -> required
+    "patient_id": True, "first_name": True, "last_name": True, "date_of_birth": True,
+    "phone": True, "email": False, "phase": True, "phase_since": True,
+    "stabilization_target": False, "maintenance_interval_months": False,
+    "registered_on": False,
+}
+APPOINTMENT_COLUMNS = {
+    "patient_id": True, "start": True, "duration_minutes": False, "kind": True,
+    "status": True, "chair": False,
+    "cancelled_at": False,  # extension: when a cancelled appointment was cancelled
+}
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+class ImportRejected(ValidationError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"nothing imported: {len(problems)} problem(s)")
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    patients: int
+    appointments: int
+    chairs_created: tuple[str, ...]
+    seconds: float
+
+
+@dataclass
+class _PatientRow:
+    line: int
+    chart: str
+    first_name: str
+    last_name: str
+    dob: dt.date
+    phone: str
+    email: str | None
+    phase: str
+    phase_since: dt.date
+    target: int
+    interval: int
+    registered_on: dt.date
+
+
+@dataclass
+class _AppointmentRow:
+    line: int
+    chart: str
+    start: dt.datetime
+    duration: int
+    kind: Kind
+    status: Status
+    chair: str | None
+    cancelled_at: dt.datetime | None
+
+    @property
+    def end(self) -> dt.datetime:
+        return end_of(self.start, self.duration)
+
+    @property
+    def holds_chair(self) -> bool:
+        return (self.kind == Kind.INFUSION and self.chair is not None
+                and self.status != Status.CANCELLED)
+
+
+@dataclass
+class _Report:
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, file: str, line: int, reason: str) -> None:
+        self.problems.append(Problem(file, line, reason))
+
+
+# --- reading CSV ----------------------------------------------------------------------------
+
+def _records(path: Path, columns: dict[str, bool], report: _Report
+             ) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line, {column: text}) for each data row; header problems go to the report."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.add(name, 1, f"cannot read the file: {exc.strerror or exc}")
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        report.add(name, line, "not UTF-8 text (save the file as CSV UTF-8)")
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        report.add(name, 1, f"the header row is not valid CSV: {exc}")
+        return
+    if not header or not any(h.strip() for h in header):
+        report.add(name, 1, "the file is empty: a header row is needed")
+        return
+    header = [h.strip().lower() for h in header]
+    bad_header = False
+    for position, column in enumerate(header):
+        if column not in columns:
+            known = ", ".join(columns)
+            report.add(name, 1, f"unknown column {column!r} (known columns: {known})")
+            bad_header = True
+        elif column in header[:position]:
+            report.add(name, 1, f"column {column!r} appears twice")
+            bad_header = True
+    for column, required in columns.items():
+        if required and column not in header:
+            report.add(name, 1, f"required column {column!r} is missing")
+            bad_header = True
+    if bad_header:
+        return
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            report.add(name, line, f"not valid CSV: {exc}")
+            return
+        if not values or all(not value.strip() for value in values):
+            continue
+        if len(values) > len(header):
+            report.add(name, line, f"{len(values)} values but the header has {len(header)} columns")
+            continue
+        yield line, dict(zip(header, values + [""] * (len(header) - len(values))))
+
+
+def _field(record: dict[str, str], column: str, parse: Callable, problems: list[str],
+           default=None, required: bool = True):
+    text = record.get(column, "").strip()
+    if not text:
+        if required:
+            problems.append(f"{column} is missing")
+        return default
+    try:
+        return parse(text)
+    except ValidationError as exc:
+        problems.append(str(exc))
+        return default
+
+
+def _read_patients(path: Path, report: _Report, today: dt.date, region: str
+                   ) -> list[_PatientRow]:
+    rows, first_line = [], {}
+    for line, rec in _records(path, PATIENT_COLUMNS, report):
+        bad: list[str] = []
+        chart = _field(rec, "patient_id", v.parse_chart_number, bad)
+        first = _field(rec, "first_name", lambda t: v.parse_name(t, "first_name"), bad)
+        last = _field(rec, "last_name", lambda t: v.parse_name(t, "last_name"), bad)
+        dob = _field(rec, "date_of_birth",
+                     lambda t: v.check_date_of_birth(v.parse_iso_date(t, "date_of_birth"), today),
+                     bad)
+        phone = _field(rec, "phone", lambda t: v.parse_phone(t, region), bad)
+        email = _field(rec, "email", v.parse_email, bad, required=False)
+        phase = _field(rec, "phase", v.parse_phase, bad)
+        since = _field(rec, "phase_since", lambda t: v.parse_iso_date(t, "phase_since"), bad)
+        target = _field(rec, "stabilization_target", v.parse_stabilization_target, bad,
+                        STABILIZATION_TARGET_DEFAULT, required=False)
+        interval = _field(rec, "maintenance_interval_months", v.parse_maintenance_interval,
+                          bad, MAINTENANCE_INTERVAL_DEFAULT, required=False)
+        registered = _field(rec, "registered_on",
+                            lambda t: v.parse_iso_date(t, "registered_on"), bad, since,
+                            required=False)
+        if chart is not None:
+            if chart in first_line:
+                bad.append(f"patient_id {chart!r} appears again (first on line {first_line[chart]})")
+            else:
+                first_line[chart] = line
+        for reason in bad:
+            report.add(str(path), line, reason)
+        if not bad:
+            rows.append(_PatientRow(line, chart, first, last, dob, phone, email, phase.value,
+                                    since, target, interval, registered))
+    return rows
+
+
+def _read_appointments(path: Path, report: _Report, durations: dict[Kind, int]
+                       ) -> list[_AppointmentRow]:
+    rows = []
+    for line, rec in _records(path, APPOINTMENT_COLUMNS, report):
+        bad: list[str] = []
+        chart = _field(rec, "patient_id", v.parse_chart_number, bad)
+        start = _field(rec, "start", v.parse_start, bad)
+        kind = _field(rec, "kind", v.parse_kind, bad)
+        status = _field(rec, "status", v.parse_status, bad)
+        duration = _field(rec, "duration_minutes", v.parse_duration, bad, required=False)
+        chair = rec.get("chair", "").strip() or None
+        if chair is not None and len(chair) > 64:
+            bad.append("chair name is longer than 64 characters")
+        cancelled_at = _field(rec, "cancelled_at", lambda t: v.parse_start(t, "cancelled_at"),
+                              bad, required=False)
+        if cancelled_at is not None and status is not None and status != Status.CANCELLED:
+            bad.append(f"cancelled_at is given but the status is {status}")
+        for reason in bad:
+            report.add(str(path), line, reason)
+        if not bad:
+            rows.append(_AppointmentRow(line, chart, start, duration or durations[kind], kind,
+                                        status, chair, cancelled_at))
+    return rows
+
+
+# --- checks against the database --------------------------------------------------------------
+
+def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _patient_ids(charts: list[str]) -> dict[str, int]:
+    found = {}
+    for chunk in _chunks(charts):
+        query = m.Patient.select(m.Patient.chart_number, m.Patient.id).where(
+            m.Patient.chart_number.in_(chunk))
+        found.update(dict(query.tuples()))
+    return found
+
+
+@dataclass(frozen=True)
+class _Booking:
+    start: dt.datetime
+    end: dt.datetime
+    line: int | None          # a row of the file, or None for one already in the database
+    appointment_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        if self.line is not None:
+            return f"line {self.line}"
+        return f"appointment {self.appointment_id} already in the database"
+
+    def span(self) -> str:
+        return f"{self.start:%Y-%m-%dT%H:%M}-{self.end:%H:%M}"
+
+
+def _check_chair_overlaps(rows: list[_AppointmentRow], chair_ids: dict[str, int],
+                          file: str, report: _Report) -> None:
+    """Overlapping non-cancelled infusions in one chair, within the file or with the database."""
+    holding = [r for r in rows if r.holds_chair]
+    if not holding:
+        return
+    by_chair: dict[str, list[_Booking]] = {}
+    for r in holding:
+        by_chair.setdefault(r.chair, []).append(_Booking(r.start, r.end, r.line))
+    lo, hi = min(r.start for r in holding), max(r.end for r in holding)
+    name_of = {cid: name for name, cid in chair_ids.items() if name in by_chair}
+    A = m.Appointment
+    for chunk in _chunks(list(name_of)):
+        existing = (A.select(A.id, A.chair, A.start, A.ends_at)
+                    .where(A.chair.in_(chunk), A.kind == Kind.INFUSION.value,
+                           A.status != Status.CANCELLED.value, A.start < hi, A.ends_at > lo)
+                    .tuples())
+        for appointment_id, chair_id, start, end in existing:
+            by_chair[name_of[chair_id]].append(
+                _Booking(_as_datetime(start), _as_datetime(end), None, appointment_id))
+    for name, bookings in by_chair.items():
+        bookings.sort(key=lambda b: (b.start, b.line is not None, b.line or 0))
+        furthest: _Booking | None = None
+        for b in bookings:
+            if furthest is not None and b.start < furthest.end:
+                if b.line is not None:
+                    report.add(file, b.line, f"{name} is already taken {furthest.span()} "
+                                             f"({furthest.label})")
+                elif furthest.line is not None:
+                    report.add(file, furthest.line, f"{name} overlaps {b.label} ({b.span()})")
+            if furthest is None or b.end > furthest.end:
+                furthest = b
+
+
+def _as_datetime(value) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
+# --- the use case ----------------------------------------------------------------------------
+
+def import_csv(patients: Path | None = None, appointments: Path | None = None, *,
+               staff: str = audit.DEFAULT_STAFF) -> ImportSummary:
+    """Validate every row of both files, then write all of it in one transaction, or nothing."""
+    began = time.perf_counter()
+    if patients is None and appointments is None:
+        raise ValidationError("nothing to import: give --patients and/or --appointments")
+    report = _Report()
+    settings = clinic_settings()
+    today = clock.today()
+    now = clock.now()
+    patient_rows = _read_patients(patients, report, today, settings.phone_region) if patients else []
+    appointment_rows = (_read_appointments(appointments, report, settings.durations)
+                        if appointments else [])
+
+    with write_transaction():
+        pfile = str(patients) if patients else ""
+        afile = str(appointments) if appointments else ""
+        in_db = _patient_ids([r.chart for r in patient_rows])
+        for r in patient_rows:
+            if r.chart in in_db:
+                report.add(pfile, r.line, f"patient_id {r.chart!r} is already in the database")
+        from_file = {r.chart for r in patient_rows}
+        unknown = [r.chart for r in appointment_rows if r.chart not in from_file]
+        existing_ids = _patient_ids(sorted(set(unknown)))
+        for r in appointment_rows:
+            if r.chart not in from_file and r.chart not in existing_ids:
+                report.add(afile, r.line, f"patient_id {r.chart!r} is not in "
+                           f"{'the patients file or ' if patients else ''}the database")
+        chair_ids = dict(m.Chair.select(m.Chair.name, m.Chair.id).tuples())
+        _check_chair_overlaps(appointment_rows, chair_ids, afile, report)
+        if report.problems:
+            report.problems.sort(key=lambda p: (p.file != pfile, p.line))
+            raise ImportRejected(report.problems)
+
+        staff_id = audit.staff_id(staff)
+        insert_rows(m.Patient, [
+            "chart_number", "first_name", "last_name", "date_of_birth", "phone", "email",
+            "phase", "phase_since", "stabilization_target", "maintenance_interval_months",
+            "registered_on", "notes", "created_at", "updated_at", "version"],
+            [(r.chart, r.first_name, r.last_name, r.dob, r.phone, r.email, r.phase,
+              r.phase_since, r.target, r.interval, r.registered_on, "", now, now, 1)
+             for r in patient_rows])
+        ids = {**existing_ids, **_patient_ids([r.chart for r in patient_rows])}
+        insert_rows(m.PhaseChange, ["patient", "at", "staff", "from_phase", "to_phase", "reason"],
+                    [(ids[r.chart], dt.datetime.combine(r.phase_since, dt.time()), staff_id,
+                      None, r.phase, "imported") for r in patient_rows])
+
+        new_chairs = sorted({r.chair for r in appointment_rows if r.chair} - set(chair_ids))
+        position = (m.Chair.select(m.Chair.position).order_by(m.Chair.position.desc())
+                    .scalar() or 0)
+        for offset, name in enumerate(new_chairs, start=1):
+            chair_ids[name] = m.Chair.create(name=name, position=position + offset).id
+        insert_rows(m.Appointment, [
+            "patient", "kind", "start", "duration_minutes", "ends_at", "chair", "status",
+            "status_at", "status_by", "booked_at", "booked_by", "late_cancellation",
+            "cancel_reason", "version"],
+            [(ids[r.chart], r.kind.value, r.start, r.duration, r.end,
+              chair_ids[r.chair] if r.chair else None, r.status.value,
+              r.cancelled_at or now, staff_id, now, staff_id,
+              bool(r.cancelled_at and is_late_cancellation(r.start, r.cancelled_at)),
+              "imported" if r.status == Status.CANCELLED else None, 1)
+             for r in appointment_rows])
+        audit.record(staff_id, "import", "patient", None, patients=len(patient_rows),
+                     appointments=len(appointment_rows), chairs_created=new_chairs)
+    return ImportSummary(len(patient_rows), len(appointment_rows), tuple(new_chairs),
+                         round(time.perf_counter() - began, 3))

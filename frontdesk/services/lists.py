@@ -1,0 +1,134 @@
+"""The three lists of DOMAIN.md, computed in SQL.
+
+The database narrows each list to its members with correlated subqueries on the
+appointment indexes; Python only finishes the (short) result rows with the same domain
+functions the reference implementation in domain.lists uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import Case, fn
+
+from frontdesk.db import models as m
+from frontdesk.db.connection import read_snapshot
+from frontdesk.domain import lists as rules
+from frontdesk.domain.dates import latest_start_reaching, start_of_day, start_of_next_day
+from frontdesk.domain.model import MAINTENANCE_INTERVAL_RANGE, SEEN_STATUSES, Kind, Phase, Status
+
+P = m.Patient
+A = m.Appointment
+
+
+def _date(value) -> dt.date | None:
+    """A start from an aggregate: SQLite hands back text, PostgreSQL a datetime."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _of_patient(*conditions):
+    return A.select().where(A.patient == P.id, *conditions)
+
+
+def _infusions(status: Status, *conditions):
+    return _of_patient(A.kind == Kind.INFUSION.value, A.status == status.value, *conditions)
+
+
+def _scalar(query, aggregate):
+    return query.select(aggregate)
+
+
+def _last_completed_infusion(as_of: dt.date, *extra):
+    return _scalar(_infusions(Status.COMPLETED, A.start < start_of_next_day(as_of), *extra),
+                   fn.MAX(A.start))
+
+
+def _next_booked(as_of: dt.date, *extra):
+    return _scalar(_of_patient(A.status == Status.BOOKED.value,
+                               A.start >= start_of_day(as_of), *extra), fn.MIN(A.start))
+
+
+def mid_stabilization(as_of: dt.date) -> list[rules.StabilizationEntry]:
+    since_phase = A.start >= P.phase_since
+    query = (P.select(
+        P.chart_number, P.last_name, P.first_name, P.phase_since, P.stabilization_target,
+        _scalar(_infusions(Status.COMPLETED, since_phase, A.start < start_of_next_day(as_of)),
+                fn.COUNT(A.id)).alias("k"),
+        _last_completed_infusion(as_of, since_phase).alias("last_in_phase"),
+        _last_completed_infusion(as_of).alias("last_ever"),
+        _next_booked(as_of, A.kind == Kind.INFUSION.value).alias("next_infusion"))
+        .where(P.phase == Phase.STABILIZATION.value))
+    entries = []
+    for row in query.dicts():
+        next_infusion = _date(row["next_infusion"])
+        entries.append(rules.StabilizationEntry(
+            patient_id=row["chart_number"],
+            name=rules.display_name(row["last_name"], row["first_name"]),
+            infusions_completed=row["k"],
+            target=row["stabilization_target"],
+            last_infusion=_date(row["last_ever"]),
+            next_infusion=next_infusion,
+            stalled=rules.is_stalled(phase_since=row["phase_since"],
+                                     last_completed_since_phase=_date(row["last_in_phase"]),
+                                     has_booked_infusion=next_infusion is not None,
+                                     as_of=as_of)))
+    return entries
+
+
+def due_for_maintenance(as_of: dt.date) -> list[rules.MaintenanceDueEntry]:
+    window_end = rules.due_window_end(as_of)
+    # due_on <= window_end  <=>  last infusion on or before latest_start_reaching(...),
+    # one threshold per interval, so the calendar arithmetic stays in domain.dates.
+    threshold = Case(P.maintenance_interval_months, [
+        (months, start_of_next_day(latest_start_reaching(window_end, months)))
+        for months in MAINTENANCE_INTERVAL_RANGE])
+    completed = _infusions(Status.COMPLETED, A.start < start_of_next_day(as_of))
+    last = _scalar(completed, fn.MAX(A.start))
+    booked = _infusions(Status.BOOKED, A.start >= start_of_day(as_of))
+    query = (P.select(P.chart_number, P.last_name, P.first_name, P.phase_since,
+                      P.maintenance_interval_months, last.alias("last_infusion"))
+             .where(P.phase == Phase.MAINTENANCE.value,
+                    ~fn.EXISTS(booked),
+                    (~fn.EXISTS(completed) & (P.phase_since <= window_end)) | (last < threshold)))
+    entries = []
+    for row in query.dicts():
+        last_infusion = _date(row["last_infusion"])
+        due = rules.due_on(last_infusion=last_infusion,
+                           interval_months=row["maintenance_interval_months"],
+                           phase_since=row["phase_since"])
+        entries.append(rules.MaintenanceDueEntry(
+            patient_id=row["chart_number"],
+            name=rules.display_name(row["last_name"], row["first_name"]),
+            last_infusion=last_infusion, due_on=due, overdue=due < as_of))
+    return entries
+
+
+def not_seen_over_a_month(as_of: dt.date) -> list[rules.NotSeenEntry]:
+    cutoff = rules.not_seen_cutoff(as_of)
+    seen = [s.value for s in SEEN_STATUSES]
+    seen_since_cutoff = _of_patient(A.status.in_(seen), A.start >= start_of_day(cutoff),
+                                    A.start < start_of_next_day(as_of))
+    ever_seen = _of_patient(A.status.in_(seen), A.start < start_of_next_day(as_of))
+    last_seen = _scalar(ever_seen, fn.MAX(A.start))
+    query = (P.select(P.chart_number, P.last_name, P.first_name, P.phase,
+                      last_seen.alias("last_seen"), _next_booked(as_of).alias("next_booked"))
+             .where(P.phase != Phase.DISCHARGED.value,
+                    ~fn.EXISTS(seen_since_cutoff),
+                    fn.EXISTS(ever_seen) | (P.registered_on < cutoff)))
+    return [rules.NotSeenEntry(patient_id=row["chart_number"],
+                               name=rules.display_name(row["last_name"], row["first_name"]),
+                               phase=Phase(row["phase"]), last_seen=_date(row["last_seen"]),
+                               next_booked=_date(row["next_booked"]))
+            for row in query.dicts()]
+
+
+def desk_lists(as_of: dt.date) -> rules.DeskLists:
+    with read_snapshot():
+        return rules.sort_lists(as_of, mid_stabilization(as_of), due_for_maintenance(as_of),
+                                not_seen_over_a_month(as_of))

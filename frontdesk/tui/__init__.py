@@ -1,0 +1,1 @@
+"""Textual only: the desk application."""

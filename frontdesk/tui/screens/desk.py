@@ -1,0 +1,63 @@
+"""The desk: for now, the three lists' sizes and their first patients."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from frontdesk import clock
+from frontdesk.domain.lists import DeskLists
+from frontdesk.services.lists import desk_lists
+from frontdesk.tui.messages import ListsLoaded
+
+SHOWN = 12
+
+
+class DeskScreen(Screen):
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", id="desk.refresh"),
+        Binding("q", "app.quit", "Quit", id="desk.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lists"):
+            yield Static("Loading…", id="mid_stabilization", classes="list-panel")
+            yield Static("Loading…", id="due_for_maintenance", classes="list-panel")
+            yield Static("Loading…", id="not_seen_over_a_month", classes="list-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.load_lists()
+
+    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
+    def load_lists(self) -> None:
+        self.post_message(ListsLoaded(desk_lists(clock.today())))
+
+    def on_lists_loaded(self, message: ListsLoaded) -> None:
+        desk: DeskLists = message.lists
+        self.sub_title = f"as of {desk.as_of:%a %d %b %Y}"
+        self._fill("mid_stabilization", "Mid-stabilization", [
+            f"{'STALLED ' if e.stalled else ''}STAB {e.infusions_completed}/{e.target}  {e.name}"
+            for e in desk.mid_stabilization])
+        self._fill("due_for_maintenance", "Due for maintenance", [
+            f"{'OVERDUE' if e.overdue else 'DUE    '} {e.due_on:%d %b}  {e.name}"
+            for e in desk.due_for_maintenance])
+        self._fill("not_seen_over_a_month", "Not seen > 1 month", [
+            f"{e.last_seen:%d %b %y}  {e.name}" if e.last_seen else f"never      {e.name}"
+            for e in desk.not_seen_over_a_month])
+
+    def _fill(self, widget_id: str, title: str, lines: list[str]) -> None:
+        panel = self.query_one(f"#{widget_id}", Static)
+        panel.border_title = f"{title} ({len(lines)})"
+        more = f"\n… and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
+        text = "\n".join(lines[:SHOWN]) + more if lines else "Nobody"
+        panel.update(Text(text, no_wrap=True, overflow="ellipsis"))  # names are never markup
