@@ -12,13 +12,31 @@ from typing import Iterable, Sequence
 from frontdesk.db.models import database
 
 
+def _quoted(name: str) -> str:
+    quote = database.obj.quote
+    return f"{quote[0]}{name}{quote[-1]}"
+
+
 def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    db = database.obj
+    """Insert plain tuples; columns left out get the model's default (as peewee would)."""
     fields = [model._meta.fields[name] for name in columns]
-    left, right = db.quote[0], db.quote[-1]
-    table = f"{left}{model._meta.table_name}{right}"
-    names = ", ".join(f"{left}{f.column_name}{right}" for f in fields)
-    marks = ", ".join([db.param] * len(fields))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
-    cursor = db.cursor()
-    cursor.executemany(sql, rows)
+    defaulted = [f for f in model._meta.sorted_fields
+                 if f.name not in columns and f.default is not None
+                 and f is not model._meta.primary_key]
+    if defaulted:
+        extra = tuple(f.default() if callable(f.default) else f.default for f in defaulted)
+        fields += defaulted
+        rows = (tuple(row) + extra for row in rows)
+    names = ", ".join(_quoted(f.column_name) for f in fields)
+    marks = ", ".join([database.obj.param] * len(fields))
+    sql = f"INSERT INTO {_quoted(model._meta.table_name)} ({names}) VALUES ({marks})"
+    database.obj.cursor().executemany(sql, rows)
+
+
+def update_rows(model, column: str, rows: Iterable[tuple]) -> None:
+    """Set one column by primary key: rows are (value, id)."""
+    field = model._meta.fields[column]
+    param = database.obj.param
+    sql = (f"UPDATE {_quoted(model._meta.table_name)} SET {_quoted(field.column_name)} = {param}"
+           f" WHERE {_quoted(model._meta.primary_key.column_name)} = {param}")
+    database.obj.cursor().executemany(sql, rows)

@@ -7,15 +7,30 @@ import json
 from typing import Callable
 
 from peewee import Database
+from playhouse.migrate import SchemaMigrator, migrate
 
 from frontdesk.db import models as m
+from frontdesk.db.bulk import update_rows
 from frontdesk.db.connection import DatabaseUnavailable, write_transaction
 from frontdesk.domain.clinic import DEFAULT_CHAIRS, ClinicSettings
+from frontdesk.domain.validation import search_key
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v2_patient_search_key(db: Database) -> None:
+    """v2: names folded for accent-insensitive search, filled in for every patient."""
+    # peewee's SQLite migrator rebuilds the table for NOT NULL, which foreign keys forbid;
+    # ADD COLUMN with a default is enough on both SQLite and PostgreSQL.
+    db.execute_sql('ALTER TABLE "patient" ADD COLUMN "search_key" VARCHAR(210) NOT NULL DEFAULT \'\'')
+    migrate(SchemaMigrator.from_database(db).add_index("patient", ("search_key",), False))
+    rows = m.Patient.select(m.Patient.id, m.Patient.first_name, m.Patient.last_name).tuples()
+    update_rows(m.Patient, "search_key",
+                [(search_key(first, last), pid) for pid, first, last in rows])
+
 
 #: MIGRATIONS[n] upgrades a database from version n-1 to version n, inside one transaction.
-MIGRATIONS: dict[int, Callable[[Database], None]] = {}
+MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _v2_patient_search_key}
 
 
 class SchemaTooNew(DatabaseUnavailable):

@@ -152,9 +152,14 @@ def parse_duration(text: str) -> int:
     return _parse_int_in(text, DURATION_RANGE, "duration_minutes")
 
 
+# letters that carry no combining accent, so NFKD leaves them alone
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i",
+                       "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th"})
+
+
 def search_key(*parts: str) -> str:
     """Lower-case, accents and punctuation folded: 'Núñez O’Brien' -> 'nunez obrien'."""
     text = unicodedata.normalize("NFKD", " ".join(parts)).casefold()
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD)
     text = re.sub(r"['’`´‘]", "", text)
     return re.sub(r"[^\w]+", " ", text).strip()

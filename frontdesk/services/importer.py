@@ -350,10 +350,10 @@ def import_csv(patients: Path | None = None, appointments: Path | None = None, *
 
         staff_id = audit.staff_id(staff)
         insert_rows(m.Patient, [
-            "chart_number", "first_name", "last_name", "date_of_birth", "phone", "email",
+            "chart_number", "first_name", "last_name", "search_key", "date_of_birth", "phone", "email",
             "phase", "phase_since", "stabilization_target", "maintenance_interval_months",
             "registered_on", "notes", "created_at", "updated_at", "version"],
-            [(r.chart, r.first_name, r.last_name, r.dob, r.phone, r.email, r.phase,
+            [(r.chart, r.first_name, r.last_name, v.search_key(r.first_name, r.last_name), r.dob, r.phone, r.email, r.phase,
               r.phase_since, r.target, r.interval, r.registered_on, "", now, now, 1)
              for r in patient_rows])
         ids = {**existing_ids, **_patient_ids([r.chart for r in patient_rows])}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import Worker, WorkerState
 
 from frontdesk.tui.screens.desk import DeskScreen
 
@@ -21,10 +20,3 @@ class FrontdeskApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(DeskScreen())
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed database call becomes a notification; the desk stays up."""
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(f"Could not load: {error}", title="Database problem",
-                        severity="error", timeout=10)

@@ -7,18 +7,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from frontdesk import clock
 from frontdesk.domain.lists import DeskLists
 from frontdesk.services.lists import desk_lists
 from frontdesk.tui.messages import ListsLoaded
+from frontdesk.tui.screens.base import DeskBaseScreen
 
 SHOWN = 12
 
 
-class DeskScreen(Screen):
+class DeskScreen(DeskBaseScreen):
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="desk.refresh"),
         Binding("q", "app.quit", "Quit", id="desk.quit"),
