@@ -58,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import patients and appointments from CSV")
     _common(imp, suppress=True)
-    imp.add_argument("--patients", type=Path, metavar="patients.csv")
-    imp.add_argument("--appointments", type=Path, metavar="appointments.csv")
+    imp.add_argument("--patients", metavar="patients.csv")  # str: problems name it as given
+    imp.add_argument("--appointments", metavar="appointments.csv")
     imp.add_argument("--staff", default="cli", help="who is importing (audit trail)")
 
     fmt = ("table", "json", "csv")
@@ -136,10 +136,8 @@ def cmd_import(args) -> int:
     try:
         summary = import_csv(args.patients, args.appointments, staff=args.staff)
     except ImportRejected as rejected:
-        for problem in rejected.problems:
+        for problem in rejected.problems:  # only FILE:LINE: reason lines, as scripts expect
             print(problem, file=sys.stderr)
-        print(f"frontdesk: nothing imported ({len(rejected.problems)} problem(s))",
-              file=sys.stderr)
         return EXIT_USAGE
     created = f"; new chairs: {', '.join(summary.chairs_created)}" if summary.chairs_created else ""
     print(f"imported {summary.patients} patients and {summary.appointments} appointments "

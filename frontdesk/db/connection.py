@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
 from frontdesk.db.models import database
 from frontdesk.domain.errors import DomainError
@@ -30,11 +29,15 @@ def make_database(target: str) -> Database:
         return _sqlite(Path(target).expanduser())
     url = urlparse(target)
     if url.scheme == "sqlite":
-        # sqlite:///relative.db and sqlite:////absolute.db, as SQLAlchemy and peewee write them
-        path = unquote(url.path[1:] if url.path.startswith("/") else url.path)
-        if not path:
+        # sqlite:///relative.db and sqlite:////absolute.db, as SQLAlchemy and peewee write them;
+        # sqlite:///tmp/x.db also finds /tmp/x.db when only that one exists.
+        path = Path(unquote(url.path[1:] if url.path.startswith("/") else url.path)).expanduser()
+        if not str(path) or str(path) == ".":
             raise DatabaseUnavailable(f"no file in database URL {target!r}")
-        return _sqlite(Path(path).expanduser())
+        absolute = Path("/") / path
+        if not path.is_absolute() and not path.exists() and absolute.exists():
+            path = absolute
+        return _sqlite(path)
     if url.scheme in ("postgresql", "postgres"):
         name = unquote(url.path.lstrip("/"))
         if not name:
@@ -68,10 +71,9 @@ def bind(db: Database) -> None:
 def connect(db: Database) -> None:
     try:
         db.connect(reuse_if_open=True)
-    except (OperationalError, sqlite3.DatabaseError) as exc:
-        raise DatabaseUnavailable(f"cannot open the database: {exc}") from None
-    except Exception as exc:  # psycopg2 errors and friends
-        raise DatabaseUnavailable(f"cannot open the database: {str(exc).strip()}") from None
+    except Exception as exc:  # sqlite3, peewee and psycopg2 errors alike
+        one_line = " ".join(str(exc).split())  # psycopg2 messages span several lines
+        raise DatabaseUnavailable(f"cannot open the database: {one_line}") from None
 
 
 @contextmanager

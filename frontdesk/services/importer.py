@@ -115,7 +115,7 @@ def _records(path: Path, columns: dict[str, bool], report: _Report
     """Yield (line, {column: text}) for each data row; header problems go to the report."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = Path(path).read_bytes()
     except OSError as exc:
         report.add(name, 1, f"cannot read the file: {exc.strerror or exc}")
         return
@@ -182,7 +182,9 @@ def _field(record: dict[str, str], column: str, parse: Callable, problems: list[
 
 
 def _read_patients(path: Path, report: _Report, today: dt.date, region: str
-                   ) -> list[_PatientRow]:
+                   ) -> tuple[list[_PatientRow], set[str]]:
+    """The good rows, and every patient_id the file names (bad rows included, so their
+    appointments are not also reported as unknown patients)."""
     rows, first_line = [], {}
     for line, rec in _records(path, PATIENT_COLUMNS, report):
         bad: list[str] = []
@@ -213,7 +215,7 @@ def _read_patients(path: Path, report: _Report, today: dt.date, region: str
         if not bad:
             rows.append(_PatientRow(line, chart, first, last, dob, phone, email, phase.value,
                                     since, target, interval, registered))
-    return rows
+    return rows, set(first_line)
 
 
 def _read_appointments(path: Path, report: _Report, durations: dict[Kind, int]
@@ -314,9 +316,11 @@ def _as_datetime(value) -> dt.datetime:
 
 # --- the use case ----------------------------------------------------------------------------
 
-def import_csv(patients: Path | None = None, appointments: Path | None = None, *,
+def import_csv(patients: str | Path | None = None, appointments: str | Path | None = None, *,
                staff: str = audit.DEFAULT_STAFF) -> ImportSummary:
-    """Validate every row of both files, then write all of it in one transaction, or nothing."""
+    """Validate every row of both files, then write all of it in one transaction, or nothing.
+
+    Problems name each file exactly as it was given (`./p.csv` stays `./p.csv`)."""
     began = time.perf_counter()
     if patients is None and appointments is None:
         raise ValidationError("nothing to import: give --patients and/or --appointments")
@@ -324,7 +328,8 @@ def import_csv(patients: Path | None = None, appointments: Path | None = None, *
     settings = clinic_settings()
     today = clock.today()
     now = clock.now()
-    patient_rows = _read_patients(patients, report, today, settings.phone_region) if patients else []
+    patient_rows, named_in_file = (_read_patients(patients, report, today, settings.phone_region)
+                                   if patients else ([], set()))
     appointment_rows = (_read_appointments(appointments, report, settings.durations)
                         if appointments else [])
 
@@ -335,11 +340,10 @@ def import_csv(patients: Path | None = None, appointments: Path | None = None, *
         for r in patient_rows:
             if r.chart in in_db:
                 report.add(pfile, r.line, f"patient_id {r.chart!r} is already in the database")
-        from_file = {r.chart for r in patient_rows}
-        unknown = [r.chart for r in appointment_rows if r.chart not in from_file]
+        unknown = [r.chart for r in appointment_rows if r.chart not in named_in_file]
         existing_ids = _patient_ids(sorted(set(unknown)))
         for r in appointment_rows:
-            if r.chart not in from_file and r.chart not in existing_ids:
+            if r.chart not in named_in_file and r.chart not in existing_ids:
                 report.add(afile, r.line, f"patient_id {r.chart!r} is not in "
                            f"{'the patients file or ' if patients else ''}the database")
         chair_ids = dict(m.Chair.select(m.Chair.name, m.Chair.id).tuples())
