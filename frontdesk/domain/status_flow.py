@@ -26,4 +26,6 @@ def check_status_change(kind: Kind, current: Status, new: Status) -> None:
     allowed = next_statuses(kind, current)
     if new not in allowed:
         options = ", ".join(sorted(allowed)) or "none (it is final)"
-        raise Conflict(f"a {kind} that is {current} cannot become {new}; next can be: {options}")
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise Conflict(f"{article} {kind} that is {current} cannot become {new}; "
+                       f"next can be: {options}")

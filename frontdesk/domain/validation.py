@@ -16,8 +16,8 @@ from frontdesk.domain.model import (DURATION_RANGE, MAINTENANCE_INTERVAL_RANGE,
 
 MAX_AGE_YEARS = 120
 CHART_NUMBER_MAX = 32
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MINUTE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -131,7 +131,7 @@ def parse_status(text: str) -> Status:
 
 def _parse_int_in(text: str, allowed: range, what: str) -> int:
     value = text.strip()
-    if not re.fullmatch(r"[+-]?\d+", value):
+    if not re.fullmatch(r"[+-]?[0-9]+", value):
         raise ValidationError(f"{what} {value!r} is not a whole number")
     number = int(value)
     if number not in allowed:
