@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import logging
 import sys
-import traceback
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -229,22 +228,26 @@ COMMANDS: dict[str | None, Callable] = {
     "import": cmd_import, "lists": cmd_lists, "census": cmd_census, None: cmd_desk}
 
 
-def _log_unexpected(exc: BaseException) -> Path | None:
+def _configure_logging() -> Path | None:
+    """Errors go to frontdesk.log in the user log folder (the file appears on first error).
+    Log messages carry ids and error types, never patient names, birth dates or phones."""
     try:
         folder = config.log_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "frontdesk.log"
-        logging.basicConfig(filename=path, level=logging.ERROR,
-                            format="%(asctime)s %(levelname)s %(message)s")
-        logging.getLogger("frontdesk").error(
-            "unexpected error\n%s", "".join(traceback.format_exception(exc)))
-        return path
     except OSError:
         return None
+    path = folder / "frontdesk.log"
+    handler = logging.FileHandler(path, delay=True, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger("frontdesk")
+    root.setLevel(logging.ERROR)
+    root.addHandler(handler)
+    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from frontdesk.db.connection import DatabaseUnavailable
+    log_path = _configure_logging()
     try:
         args = build_parser().parse_args(argv)
         if args.today:
@@ -259,8 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the promise is one line and a log, never a traceback
-        path = _log_unexpected(exc)
-        where = f" (details in {path})" if path else ""
+        logging.getLogger("frontdesk").error("unexpected error", exc_info=exc)
+        where = f" (details in {log_path})" if log_path else ""
         print(f"frontdesk: unexpected error: {type(exc).__name__}{where}", file=sys.stderr)
         return EXIT_ERROR
 
