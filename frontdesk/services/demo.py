@@ -4,16 +4,27 @@
 four weeks of bookings after it. The same (N, S, D) always gives the same rows: the only
 source of chance is `random.Random(seed)`, and "now" is D at 12:00, never the real clock.
 
+Patients register over the 18 months as a clinic grows (linearly: more recent registrations
+are more frequent), and each one's life is simulated in order: registration, consult, a
+stabilization series of 4-8 infusions over 1-3 weeks, a progress assessment two days after
+it, monthly boosters for the first months and then every 1-3 (sometimes 4-12) months, and,
+with small chances at each step, dropping out, lapsing, moving to integration or being
+discharged. The phase mix is what follows from that (about 7% intake, 6% stabilization, 50%
+maintenance, 11% integration, 25% discharged), and every phase, phase_since and phase change
+agrees with the appointments: phase_since is the day of the change that started the phase
+(the first completed infusion, the N-th, or a staff decision).
+
 The schedule is a grid. Every open day has the same infusion slots (08:00, 09:30, ... with
 the default 90 minutes); `used[day * slots + slot]` counts the chairs taken, so a chair never
-holds two live infusions (a cancelled one takes no chair-time and may share). Consults and
-assessments need no chair and start on the half hour. Each patient's life is simulated in
-order: registration, consult, a stabilization series, a progress assessment, maintenance
-boosters, maybe integration or discharge. Each appointment goes on a later open day than the
-patient's previous one (so no patient is ever double-booked), and an infusion whose slot is
-full moves to the next free slot. Whatever lies in the past gets a final status (about 9%
-no-shows, some cancellations, some of them late), today's may be under way, the future is
-booked as far as it would be by now. Phases and phase changes follow from what happened.
+holds two live infusions (a cancelled one takes no chair-time and may share one). Consults and
+assessments need no chair and start on the half hour. Each appointment goes on a later open
+day than the patient's previous one (so no patient is ever double-booked), and an infusion
+whose slot is full moves to the next free slot. Whatever lies in the past gets a final status
+(about 9% no-shows, some cancellations, some of them late, each followed by a rebooking),
+today's may be under way at noon, and the future is booked as far as it would be by now
+(series at once, boosters 3-20 open days ahead). There is one chair per 90 patients (at least
+four): with that, chair use near today is about 60%, as in the field; far fewer chairs fill
+every slot and push bookings weeks out.
 
 Speed matters (100,000 patients, a million appointments, in well under a minute): rows are
 plain tuples built from precomputed datetimes, written with the driver's executemany, and the
@@ -60,11 +71,11 @@ DESK_STAFF = (("amara.okafor", "Amara Okafor"), ("ben.kowalski", "Ben Kowalski")
 
 P_NO_SHOW = 0.09            # past appointments
 P_CANCEL = 0.06             # past appointments
-P_LATE = 0.35               # share of past cancellations made less than 24 h ahead
+P_LATE = 0.25               # share of past cancellations made less than 24 h ahead
 P_FUTURE_CANCEL = 0.03      # future appointments already cancelled
-P_ASSESS_AFTER_BOOSTER = 0.2
+P_ASSESS_AFTER_BOOSTER = 0.12
 P_START = 0.88              # go on to the infusions after the consult
-P_DROP = 0.07               # stop during the stabilization series
+P_DROP = 0.08               # stop during the stabilization series
 P_TO_INTEGRATION = 0.12     # per booster, after the third
 P_DISCHARGE_MAINT = 0.015   # per booster
 P_LAPSE = 0.03              # per booster: stop booking (overdue), maybe discharged later
@@ -129,8 +140,14 @@ def _check_area_codes() -> None:
         _CHECKED_AREAS.add(area)
 
 
+_ASCII = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "d", "ı": "i",
+                        "æ": "ae", "œ": "oe"})
+
+
 def _email_part(name: str) -> str:
-    return search_key(name).replace(" ", "")
+    """'Ó Súilleabháin' -> 'osuilleabhain', 'Ødegaard' -> 'odegaard' (plain ASCII)."""
+    folded = search_key(name).translate(_ASCII).replace(" ", "")
+    return folded.encode("ascii", "ignore").decode() or "patient"
 
 
 class _Calendar:
@@ -225,13 +242,10 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
             m.Appointment._schema.create_indexes()
             if not sqlite:
                 _reset_sequence(db, m.Patient)
-            m.AuditEntry.insert(
-                at=cal.now, staff=seed_staff, action="generate_demo", entity="clinic",
-                entity_id=None,
-                detail=json.dumps({"patients": patients, "seed": seed,
-                                   "today": today.isoformat(),
-                                   "appointments": len(appointments),
-                                   "chairs": len(chair_ids)})).execute()
+            detail = json.dumps({"patients": patients, "seed": seed, "today": today.isoformat(),
+                                 "appointments": len(appointments), "chairs": len(chair_ids)})
+            insert_rows(m.AuditEntry, ("at", "staff", "action", "entity", "entity_id", "detail"),
+                        [(cal.now, seed_staff, "generate_demo", "clinic", None, detail)])
     finally:
         if sqlite:
             db.execute_sql(f"PRAGMA synchronous={int(old_sync)}")
@@ -349,7 +363,7 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
     reg_dt = G[0]
     last_status_at = G[0]
 
-    def book(kind, want, pref, floor, lead, must=False, defer=False):
+    def book(kind, want, pref, floor, lead, defer):
         """Place one appointment (an infusion in a free chair); emit its row.
         Returns (day, status) or None when it is not (yet) booked."""
         nonlocal last_k, last_status_at
@@ -394,6 +408,8 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
             booked_at = G[bk * W + int(r() * book_ticks_today)]
         else:
             booked_at = G[bk * W + int(r() * (W - 1))]
+        if booked_at < last_status_at:   # not before the patient's previous visit or call
+            booked_at = last_status_at
         g = k * W + j
         start = G[g]
         ends = G[g + d]
@@ -404,7 +420,7 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
         reason = None
         chair = None
         if k < t0 or (k == t0 and today_open and j + d <= now_j):
-            x = 1.0 if must else r()
+            x = r()
             if x < P_NO_SHOW:
                 status = NO_SHOW
                 status_at = G[g + 1]
@@ -463,10 +479,10 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
         last_status_at = status_at
         return k, status
 
-    def visit(kind, want, pref, floor, lead, must=False, defer=False, tries=3):
+    def visit(kind, want, pref, floor, lead, defer=False, tries=3):
         """book(), rebooking after a no-show or cancellation (up to `tries` bookings)."""
         while True:
-            res = book(kind, want, pref, floor, lead, must, defer)
+            res = book(kind, want, pref, floor, lead, defer)
             if res is None:
                 return None
             k, status = res
@@ -559,7 +575,7 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
         if res is None or res[1] is not COMPLETED:
             # missed consults: discharged after a while, or (recently) booked again
             while res is not None and res[1] in FAILED:
-                if change(last_k + randint(10, 30), DISCH, "did not attend the consult"):
+                if change(last_k + randint(10, 35), DISCH, "did not attend the consult"):
                     break
                 res = visit(CON, last_k + randint(2, 7), con_j(), min(last_k, lb), 99, tries=1)
         elif not start_series:
@@ -597,7 +613,7 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
                 want = k + gap
             if phase != MAINT:
                 if dropped:  # stalled; discharged after a while
-                    change(last_k + randint(10, 25), DISCH,
+                    change(last_k + randint(10, 35), DISCH,
                            "stopped during the stabilization series" if completed
                            else "did not start the infusions")
             else:
@@ -641,7 +657,7 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
                                 break
                         elif status not in FAILED:
                             break
-                        want = k + randint(25, 50)
+                        want = k + randint(30, 60)
 
         interval = 1 if mcount < early_monthly else M
         if phase in (INTAKE, STAB):
