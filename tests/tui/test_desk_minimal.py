@@ -26,7 +26,7 @@ async def test_the_desk_shows_each_list_with_its_count(db_path):
                             ("due_for_maintenance", "Due for maintenance"),
                             ("not_seen_over_a_month", "Not seen > 1 month")]:
             panel = app.screen.query_one(f"#{name}", Static)
-            assert panel.border_title == f"{title} ({len(getattr(expected, name))})"
+            assert panel.border_title == f"{len(getattr(expected, name))} {title}"
         assert "Núñez, José" in str(app.screen.query_one("#mid_stabilization", Static).render())
         await pilot.press("r")  # refresh from the keyboard
         await app.workers.wait_for_complete()

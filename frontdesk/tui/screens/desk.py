@@ -49,7 +49,7 @@ class DeskScreen(DeskBaseScreen):
             f"{'STALLED ' if e.stalled else ''}STAB {e.infusions_completed}/{e.target}  {e.name}"
             for e in desk.mid_stabilization])
         self._fill("due_for_maintenance", "Due for maintenance", [
-            f"{'OVERDUE' if e.overdue else 'DUE    '} {e.due_on:%d %b}  {e.name}"
+            f"{'OVERDUE' if e.overdue else 'DUE    '} {e.due_on:%d %b %y}  {e.name}"
             for e in desk.due_for_maintenance])
         self._fill("not_seen_over_a_month", "Not seen > 1 month", [
             f"{e.last_seen:%d %b %y}  {e.name}" if e.last_seen else f"never      {e.name}"
@@ -57,7 +57,7 @@ class DeskScreen(DeskBaseScreen):
 
     def _fill(self, widget_id: str, title: str, lines: list[str]) -> None:
         panel = self.query_one(f"#{widget_id}", Static)
-        panel.border_title = f"{title} ({len(lines)})"
+        panel.border_title = f"{len(lines)} {title}"  # the count survives a narrow panel
         more = f"\n… and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
         text = "\n".join(lines[:SHOWN]) + more if lines else "Nobody"
-        panel.update(Text(text, no_wrap=True, overflow="ellipsis"))  # names are never markup
+        panel.update(Text(text))  # names are never markup
