@@ -138,7 +138,9 @@ def cmd_import(args) -> int:
         for problem in rejected.problems:  # only FILE:LINE: reason lines, as scripts expect
             print(problem, file=sys.stderr)
         return EXIT_USAGE
-    created = f"; new chairs: {', '.join(summary.chairs_created)}" if summary.chairs_created else ""
+    new = summary.chairs_created
+    created = (f"; new chairs: {', '.join(new[:5])}" + (f" and {len(new) - 5} more" if len(new) > 5 else "")
+               if new else "")
     print(f"imported {summary.patients} patients and {summary.appointments} appointments "
           f"in {summary.seconds:.1f} s{created}")
     return EXIT_OK

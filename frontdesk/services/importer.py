@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,6 +311,12 @@ def _check_chair_overlaps(rows: list[_AppointmentRow], chair_ids: dict[str, int]
                 furthest = b
 
 
+def _natural(name: str) -> list:
+    """'Chair 2' before 'Chair 10'."""
+    return [int(part) if part.isdigit() else part.casefold()
+            for part in re.split(r"([0-9]+)", name)]
+
+
 def _as_datetime(value) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
@@ -365,7 +372,8 @@ def import_csv(patients: str | Path | None = None, appointments: str | Path | No
                     [(ids[r.chart], dt.datetime.combine(r.phase_since, dt.time()), staff_id,
                       None, r.phase, "imported") for r in patient_rows])
 
-        new_chairs = sorted({r.chair for r in appointment_rows if r.chair} - set(chair_ids))
+        new_chairs = sorted({r.chair for r in appointment_rows if r.chair} - set(chair_ids),
+                            key=_natural)
         position = (m.Chair.select(m.Chair.position).order_by(m.Chair.position.desc())
                     .scalar() or 0)
         for offset, name in enumerate(new_chairs, start=1):
