@@ -79,7 +79,7 @@ def census(day: dt.date) -> Census:
         phases = dict(m.Patient.select(m.Patient.phase, fn.COUNT(m.Patient.id))
                       .where(m.Patient.phase != Phase.DISCHARGED.value)
                       .group_by(m.Patient.phase).tuples())
-        desk = lists.desk_lists(day)
+        sizes = lists.list_sizes(day)
 
     return Census(
         date=day, by_status=by_status, by_kind=by_kind,
@@ -89,7 +89,5 @@ def census(day: dt.date) -> Census:
         # more booked minutes than chair-hours (bookings outside hours) still reads as full
         chair_utilization=min(1.0, rate(int(chair_minutes), chairs * settings.open_minutes(day))),
         active_by_phase={p.value: phases.get(p.value, 0) for p in ACTIVE_PHASES},
-        lists={"mid_stabilization": len(desk.mid_stabilization),
-               "due_for_maintenance": len(desk.due_for_maintenance),
-               "not_seen_over_a_month": len(desk.not_seen_over_a_month)},
+        lists=sizes,
     )

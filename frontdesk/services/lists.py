@@ -44,9 +44,12 @@ def _scalar(query, aggregate):
     return query.select(aggregate)
 
 
+def _completed_infusions_by(as_of: dt.date, *extra):
+    return _infusions(Status.COMPLETED, A.start < start_of_next_day(as_of), *extra)
+
+
 def _last_completed_infusion(as_of: dt.date, *extra):
-    return _scalar(_infusions(Status.COMPLETED, A.start < start_of_next_day(as_of), *extra),
-                   fn.MAX(A.start))
+    return _scalar(_completed_infusions_by(as_of, *extra), fn.MAX(A.start))
 
 
 def _next_booked(as_of: dt.date, *extra):
@@ -54,16 +57,22 @@ def _next_booked(as_of: dt.date, *extra):
                                A.start >= start_of_day(as_of), *extra), fn.MIN(A.start))
 
 
+# Each list is "who is on it" (conditions on Patient) and "what is shown" (the columns), so
+# the census can count members without building the rows.
+
+def _mid_stabilization_members(as_of: dt.date) -> list:
+    return [P.phase == Phase.STABILIZATION.value]
+
+
 def mid_stabilization(as_of: dt.date) -> list[rules.StabilizationEntry]:
     since_phase = A.start >= P.phase_since
     query = (P.select(
         P.chart_number, P.last_name, P.first_name, P.phase_since, P.stabilization_target,
-        _scalar(_infusions(Status.COMPLETED, since_phase, A.start < start_of_next_day(as_of)),
-                fn.COUNT(A.id)).alias("k"),
+        _scalar(_completed_infusions_by(as_of, since_phase), fn.COUNT(A.id)).alias("k"),
         _last_completed_infusion(as_of, since_phase).alias("last_in_phase"),
         _last_completed_infusion(as_of).alias("last_ever"),
         _next_booked(as_of, A.kind == Kind.INFUSION.value).alias("next_infusion"))
-        .where(P.phase == Phase.STABILIZATION.value))
+        .where(*_mid_stabilization_members(as_of)))
     entries = []
     for row in query.dicts():
         next_infusion = _date(row["next_infusion"])
@@ -81,21 +90,26 @@ def mid_stabilization(as_of: dt.date) -> list[rules.StabilizationEntry]:
     return entries
 
 
-def due_for_maintenance(as_of: dt.date) -> list[rules.MaintenanceDueEntry]:
+def _due_for_maintenance_members(as_of: dt.date) -> list:
     window_end = rules.due_window_end(as_of)
     # due_on <= window_end  <=>  last infusion on or before latest_start_reaching(...),
     # one threshold per interval, so the calendar arithmetic stays in domain.dates.
     threshold = Case(P.maintenance_interval_months, [
         (months, start_of_next_day(latest_start_reaching(window_end, months)))
         for months in MAINTENANCE_INTERVAL_RANGE])
-    completed = _infusions(Status.COMPLETED, A.start < start_of_next_day(as_of))
-    last = _scalar(completed, fn.MAX(A.start))
+    completed = _completed_infusions_by(as_of)
     booked = _infusions(Status.BOOKED, A.start >= start_of_day(as_of))
+    return [P.phase == Phase.MAINTENANCE.value,
+            ~fn.EXISTS(booked),
+            (~fn.EXISTS(completed) & (P.phase_since <= window_end))
+            | (_last_completed_infusion(as_of) < threshold)]
+
+
+def due_for_maintenance(as_of: dt.date) -> list[rules.MaintenanceDueEntry]:
     query = (P.select(P.chart_number, P.last_name, P.first_name, P.phase_since,
-                      P.maintenance_interval_months, last.alias("last_infusion"))
-             .where(P.phase == Phase.MAINTENANCE.value,
-                    ~fn.EXISTS(booked),
-                    (~fn.EXISTS(completed) & (P.phase_since <= window_end)) | (last < threshold)))
+                      P.maintenance_interval_months,
+                      _last_completed_infusion(as_of).alias("last_infusion"))
+             .where(*_due_for_maintenance_members(as_of)))
     entries = []
     for row in query.dicts():
         last_infusion = _date(row["last_infusion"])
@@ -109,23 +123,40 @@ def due_for_maintenance(as_of: dt.date) -> list[rules.MaintenanceDueEntry]:
     return entries
 
 
-def not_seen_over_a_month(as_of: dt.date) -> list[rules.NotSeenEntry]:
+def _seen_by(as_of: dt.date, *conditions):
+    return _of_patient(A.status.in_([s.value for s in SEEN_STATUSES]),
+                       A.start < start_of_next_day(as_of), *conditions)
+
+
+def _not_seen_members(as_of: dt.date) -> list:
     cutoff = rules.not_seen_cutoff(as_of)
-    seen = [s.value for s in SEEN_STATUSES]
-    seen_since_cutoff = _of_patient(A.status.in_(seen), A.start >= start_of_day(cutoff),
-                                    A.start < start_of_next_day(as_of))
-    ever_seen = _of_patient(A.status.in_(seen), A.start < start_of_next_day(as_of))
-    last_seen = _scalar(ever_seen, fn.MAX(A.start))
+    return [P.phase != Phase.DISCHARGED.value,
+            ~fn.EXISTS(_seen_by(as_of, A.start >= start_of_day(cutoff))),
+            fn.EXISTS(_seen_by(as_of)) | (P.registered_on < cutoff)]
+
+
+def not_seen_over_a_month(as_of: dt.date) -> list[rules.NotSeenEntry]:
+    last_seen = _scalar(_seen_by(as_of), fn.MAX(A.start))
     query = (P.select(P.chart_number, P.last_name, P.first_name, P.phase,
                       last_seen.alias("last_seen"), _next_booked(as_of).alias("next_booked"))
-             .where(P.phase != Phase.DISCHARGED.value,
-                    ~fn.EXISTS(seen_since_cutoff),
-                    fn.EXISTS(ever_seen) | (P.registered_on < cutoff)))
+             .where(*_not_seen_members(as_of)))
     return [rules.NotSeenEntry(patient_id=row["chart_number"],
                                name=rules.display_name(row["last_name"], row["first_name"]),
                                phase=Phase(row["phase"]), last_seen=_date(row["last_seen"]),
                                next_booked=_date(row["next_booked"]))
             for row in query.dicts()]
+
+
+_MEMBERS = {"mid_stabilization": _mid_stabilization_members,
+            "due_for_maintenance": _due_for_maintenance_members,
+            "not_seen_over_a_month": _not_seen_members}
+
+
+def list_sizes(as_of: dt.date) -> dict[str, int]:
+    """How many patients each list holds, counted in SQL without building the rows."""
+    with read_snapshot():
+        return {name: P.select(fn.COUNT(P.id)).where(*members(as_of)).scalar()
+                for name, members in _MEMBERS.items()}
 
 
 def desk_lists(as_of: dt.date) -> rules.DeskLists:

@@ -110,3 +110,16 @@ def test_agreement_is_not_vacuous(db_path):
         ("M-1", dt.date(2026, 11, 20), True)]
     # never seen first; M-1 last seen Oct 20, the day before the one-month cutoff
     assert [e.patient_id for e in got.not_seen_over_a_month] == ["N-1", "M-1"]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(clinic=clinics())
+def test_list_sizes_count_the_same_members(db_path, clinic):
+    from frontdesk.services.lists import list_sizes
+    patients, as_of = clinic
+    _store(patients)
+    expected = compute_lists(patients, as_of)
+    assert list_sizes(as_of) == {name: len(getattr(expected, name)) for name in
+                                 ("mid_stabilization", "due_for_maintenance",
+                                  "not_seen_over_a_month")}
