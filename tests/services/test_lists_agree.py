@@ -21,6 +21,12 @@ AS_OF_DATES = [dt.date(2026, 11, 21), dt.date(2026, 3, 31), dt.date(2026, 3, 1),
 NOW = dt.datetime(2026, 1, 1, 12, 0)
 
 
+def examples(n: int):
+    """Hypothesis settings for tests that write a database each example."""
+    return settings(max_examples=n, deadline=None, suppress_health_check=[
+        HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
 def _day_offsets():
     # mostly near the interesting boundaries: 7 days, ~1 month, 1-3 months back
     return st.one_of(st.integers(-100, 20), st.sampled_from([-1, 0, 1, -7, -8, -28, -29, -30,
@@ -77,8 +83,7 @@ def _store(patients: list[PatientRecord]) -> None:
                      for p in patients for v in p.visits])
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@examples(150)
 @given(clinic=clinics())
 def test_sql_lists_agree_with_the_rules(db_path, clinic):
     patients, as_of = clinic
@@ -112,8 +117,7 @@ def test_agreement_is_not_vacuous(db_path):
     assert [e.patient_id for e in got.not_seen_over_a_month] == ["N-1", "M-1"]
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@examples(60)
 @given(clinic=clinics())
 def test_list_sizes_count_the_same_members(db_path, clinic):
     from frontdesk.services.lists import list_sizes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from frontdesk.domain.lists import compute_lists
 from frontdesk.services import reports
@@ -14,7 +14,7 @@ from frontdesk.services.clinic import close_clinic, open_clinic
 from frontdesk.services.importer import import_csv
 from frontdesk.services.lists import desk_lists
 
-from test_lists_agree import clinics, _store
+from test_lists_agree import _store, clinics, examples
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 DATES = [dt.date(2026, 11, 21), dt.date(2026, 11, 19), dt.date(2026, 7, 15),
@@ -37,8 +37,7 @@ def test_lists_and_census_match_sqlite(postgres_db, tmp_path):
     assert any(lists["mid_stabilization"] for lists, _ in on_postgres)  # not vacuous
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@examples(40)
 @given(clinic=clinics())
 def test_sql_lists_agree_with_the_rules_on_postgres(postgres_db, clinic):
     patients, as_of = clinic
