@@ -157,13 +157,17 @@ def cmd_lists(args) -> int:
     if args.format == "json":
         print(json.dumps(reports.lists_dict(desk), ensure_ascii=False))
     elif args.format == "csv":
-        args.out.mkdir(parents=True, exist_ok=True)
         data = reports.lists_dict(desk)
         types = {"mid_stabilization": rules.StabilizationEntry,
                  "due_for_maintenance": rules.MaintenanceDueEntry,
                  "not_seen_over_a_month": rules.NotSeenEntry}
-        for name in reports.LIST_NAMES:
-            _write_csv(args.out / f"{name}.csv", data[name], _entry_columns(types[name]))
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+            for name in reports.LIST_NAMES:
+                _write_csv(args.out / f"{name}.csv", data[name], _entry_columns(types[name]))
+        except OSError as exc:
+            raise UsageError(f"cannot write the lists to {args.out}: "
+                             f"{exc.strerror or exc}") from None
         print(f"wrote {', '.join(f'{n}.csv' for n in reports.LIST_NAMES)} to {args.out}")
     else:
         _print_lists_table(desk)

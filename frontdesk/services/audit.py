@@ -6,6 +6,7 @@ import json
 
 from frontdesk import clock
 from frontdesk.db import models as m
+from frontdesk.domain.errors import ValidationError
 
 DEFAULT_STAFF = "cli"
 
@@ -13,6 +14,8 @@ DEFAULT_STAFF = "cli"
 def staff_id(username: str) -> int:
     """The staff member's id, registering the username on first use. Call inside a write."""
     username = (username or DEFAULT_STAFF).strip() or DEFAULT_STAFF
+    if len(username) > 64:
+        raise ValidationError("the staff username is longer than 64 characters")
     row = m.Staff.get_or_none(m.Staff.username == username)
     if row is None:
         row = m.Staff.create(username=username, display_name=username, created_at=clock.now())

@@ -39,3 +39,19 @@ def test_a_damaged_database_file_is_refused_in_one_line(frontdesk, tmp_path):
     assert result.code == 2
     assert result.err.strip() == ("frontdesk: cannot open the database: "
                                   "database disk image is malformed")
+
+
+def test_bad_output_folder_and_staff_name_are_bad_input(frontdesk, tmp_path):
+    db = str(tmp_path / "c.db")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    result = frontdesk("--db", db, "lists", "--format", "csv", "--out", str(blocker))
+    assert result.code == 2
+    assert result.err.strip().startswith(f"frontdesk: cannot write the lists to {blocker}")
+
+    patients = tmp_path / "p.csv"
+    patients.write_text("patient_id,first_name,last_name,date_of_birth,phone,phase,phase_since\n"
+                        "C-1,Ana,Abe,1980-01-01,650 253 0000,intake,2026-01-01\n")
+    result = frontdesk("--db", db, "import", "--patients", str(patients), "--staff", "s" * 65)
+    assert (result.code, result.err.strip()) == (
+        2, "frontdesk: the staff username is longer than 64 characters")
