@@ -209,7 +209,8 @@ def cmd_desk(args) -> int:
     from frontdesk.services.clinic import clinic_settings, open_clinic
     open_clinic(target)
     from frontdesk.tui.app import FrontdeskApp  # Textual only for the desk itself
-    FrontdeskApp(db_target=target, clinic_name=clinic_settings().name).run()
+    FrontdeskApp(db_target=target, clinic_name=clinic_settings().name,
+                 desk=config.load_desk_settings()).run()
     return EXIT_OK
 
 
@@ -262,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"frontdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (DomainError, DatabaseUnavailable) as exc:
+    except (DomainError, DatabaseUnavailable, config.SettingsFileError) as exc:
         print(f"frontdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -44,11 +44,31 @@ class DeskSettings:
     idle_lock_minutes: int = 0
 
 
+class SettingsFileError(ValueError):
+    """The settings file cannot be used; the message names the file and the problem."""
+
+
+def settings_path() -> Path:
+    return config_dir() / "config.toml"
+
+
 def load_desk_settings(path: Path | None = None) -> DeskSettings:
-    path = path or config_dir() / "config.toml"
+    """This desk's [desk] table; a missing file means the defaults."""
+    path = path or settings_path()
     if not path.exists():
         return DeskSettings()
-    with path.open("rb") as fh:
-        raw = tomllib.load(fh).get("desk", {})
-    known = {k: v for k, v in raw.items() if k in DeskSettings.__dataclass_fields__}
-    return DeskSettings(**known)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh).get("desk", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsFileError(f"settings file {path} is not valid TOML: {exc}") from None
+    defaults = DeskSettings()
+    values = {}
+    for key, value in raw.items():
+        if key not in DeskSettings.__dataclass_fields__:
+            raise SettingsFileError(f"settings file {path}: unknown setting desk.{key}")
+        if type(value) is not type(getattr(defaults, key)):
+            kind = {int: "whole number", str: "text"}[type(getattr(defaults, key))]
+            raise SettingsFileError(f"settings file {path}: desk.{key} must be a {kind}")
+        values[key] = value
+    return DeskSettings(**values)
