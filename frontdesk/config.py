@@ -41,7 +41,6 @@ def choose_db_target(flag: str | None) -> str:
 @dataclass(frozen=True)
 class DeskSettings:
     theme: str = "textual-dark"
-    idle_lock_minutes: int = 0
 
 
 class SettingsFileError(ValueError):

@@ -13,14 +13,14 @@ def test_missing_file_gives_defaults(tmp_path):
 
 def test_desk_table_is_read(tmp_path):
     path = tmp_path / "config.toml"
-    path.write_text('[desk]\ntheme = "textual-light"\nidle_lock_minutes = 5\n')
-    assert config.load_desk_settings(path) == config.DeskSettings("textual-light", 5)
+    path.write_text('[desk]\ntheme = "textual-light"\n')
+    assert config.load_desk_settings(path) == config.DeskSettings("textual-light")
 
 
 @pytest.mark.parametrize("text, message", [
     ("[desk\n", "is not valid TOML"),
     ('[desk]\ncolour = "red"\n', "unknown setting desk.colour"),
-    ('[desk]\nidle_lock_minutes = "five"\n', "desk.idle_lock_minutes must be a whole number"),
+    ('[desk]\ntheme = 5\n', "desk.theme must be text"),
 ])
 def test_bad_files_are_named_with_the_problem(tmp_path, text, message):
     path = tmp_path / "config.toml"
