@@ -67,7 +67,7 @@ def load_desk_settings(path: Path | None = None) -> DeskSettings:
         if key not in DeskSettings.__dataclass_fields__:
             raise SettingsFileError(f"settings file {path}: unknown setting desk.{key}")
         if type(value) is not type(getattr(defaults, key)):
-            kind = {int: "whole number", str: "text"}[type(getattr(defaults, key))]
-            raise SettingsFileError(f"settings file {path}: desk.{key} must be a {kind}")
+            kind = {int: "a whole number", str: "text"}[type(getattr(defaults, key))]
+            raise SettingsFileError(f"settings file {path}: desk.{key} must be {kind}")
         values[key] = value
     return DeskSettings(**values)
