@@ -139,8 +139,8 @@ def cmd_import(args) -> int:
             print(problem, file=sys.stderr)
         return EXIT_USAGE
     new = summary.chairs_created
-    created = (f"; new chairs: {', '.join(new[:5])}" + (f" and {len(new) - 5} more" if len(new) > 5 else "")
-               if new else "")
+    more = f" and {len(new) - 5} more" if len(new) > 5 else ""
+    created = f"; new chairs: {', '.join(new[:5])}{more}" if new else ""
     print(f"imported {summary.patients} patients and {summary.appointments} appointments "
           f"in {summary.seconds:.1f} s{created}")
     return EXIT_OK

@@ -47,7 +47,8 @@ def make_database(target: str) -> Database:
                   "password": unquote(url.password) if url.password else None}
         return PostgresqlDatabase(name, **{k: v for k, v in params.items() if v is not None})
     raise DatabaseUnavailable(
-        f"unknown database URL scheme {url.scheme!r} (use a file path, sqlite:/// or postgresql://)")
+        f"unknown database URL scheme {url.scheme!r} "
+        "(use a file path, sqlite:/// or postgresql://)")
 
 
 def _sqlite(path: Path) -> SqliteDatabase:

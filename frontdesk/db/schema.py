@@ -22,7 +22,8 @@ def _v2_patient_search_key(db: Database) -> None:
     """v2: names folded for accent-insensitive search, filled in for every patient."""
     # peewee's SQLite migrator rebuilds the table for NOT NULL, which foreign keys forbid;
     # ADD COLUMN with a default is enough on both SQLite and PostgreSQL.
-    db.execute_sql('ALTER TABLE "patient" ADD COLUMN "search_key" VARCHAR(210) NOT NULL DEFAULT \'\'')
+    db.execute_sql('ALTER TABLE "patient" '
+                   'ADD COLUMN "search_key" VARCHAR(210) NOT NULL DEFAULT \'\'')
     migrate(SchemaMigrator.from_database(db).add_index("patient", ("search_key",), False))
     rows = m.Patient.select(m.Patient.id, m.Patient.first_name, m.Patient.last_name).tuples()
     update_rows(m.Patient, "search_key",

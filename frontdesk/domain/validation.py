@@ -93,7 +93,8 @@ def parse_chart_number(text: str) -> str:
     if not chart:
         raise ValidationError("patient_id is empty")
     if len(chart) > CHART_NUMBER_MAX:
-        raise ValidationError(f"patient_id {chart[:40]!r} is longer than {CHART_NUMBER_MAX} characters")
+        raise ValidationError(
+            f"patient_id {chart[:40]!r} is longer than {CHART_NUMBER_MAX} characters")
     if any(unicodedata.category(c).startswith("C") for c in chart):
         raise ValidationError("patient_id contains control characters")
     return chart

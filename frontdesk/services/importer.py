@@ -163,7 +163,8 @@ def _records(path: Path, columns: dict[str, bool], report: _Report
         if not values or all(not value.strip() for value in values):
             continue
         if len(values) > len(header):
-            report.add(name, line, f"{len(values)} values but the header has {len(header)} columns")
+            report.add(name, line,
+                       f"{len(values)} values but the header has {len(header)} columns")
             continue
         yield line, dict(zip(header, values + [""] * (len(header) - len(values))))
 
@@ -208,7 +209,8 @@ def _read_patients(path: Path, report: _Report, today: dt.date, region: str
                             required=False)
         if chart is not None:
             if chart in first_line:
-                bad.append(f"patient_id {chart!r} appears again (first on line {first_line[chart]})")
+                bad.append(f"patient_id {chart!r} appears again "
+                           f"(first on line {first_line[chart]})")
             else:
                 first_line[chart] = line
         for reason in bad:
@@ -311,6 +313,14 @@ def _check_chair_overlaps(rows: list[_AppointmentRow], chair_ids: dict[str, int]
                 furthest = b
 
 
+def _use_known_chair_spelling(rows: list[_AppointmentRow], chair_ids: dict[str, int]) -> None:
+    """'chair 1' is the clinic's 'Chair 1'; a new name keeps its first spelling in the file."""
+    spelling = {name.casefold(): name for name in chair_ids}
+    for r in rows:
+        if r.chair is not None:
+            r.chair = spelling.setdefault(r.chair.casefold(), r.chair)
+
+
 def _natural(name: str) -> list:
     """'Chair 2' before 'Chair 10'."""
     return [int(part) if part.isdigit() else part.casefold()
@@ -335,8 +345,9 @@ def import_csv(patients: str | Path | None = None, appointments: str | Path | No
     settings = clinic_settings()
     today = clock.today()
     now = clock.now()
-    patient_rows, named_in_file = (_read_patients(patients, report, today, settings.phone_region)
-                                   if patients else ([], set()))
+    patient_rows, named_in_file = (
+        _read_patients(patients, report, today, settings.phone_region) if patients
+        else ([], set()))
     appointment_rows = (_read_appointments(appointments, report, settings.durations)
                         if appointments else [])
 
@@ -354,6 +365,7 @@ def import_csv(patients: str | Path | None = None, appointments: str | Path | No
                 report.add(afile, r.line, f"patient_id {r.chart!r} is not in "
                            f"{'the patients file or ' if patients else ''}the database")
         chair_ids = dict(m.Chair.select(m.Chair.name, m.Chair.id).tuples())
+        _use_known_chair_spelling(appointment_rows, chair_ids)
         _check_chair_overlaps(appointment_rows, chair_ids, afile, report)
         if report.problems:
             report.problems.sort(key=lambda p: (p.file != pfile, p.line))
@@ -361,11 +373,12 @@ def import_csv(patients: str | Path | None = None, appointments: str | Path | No
 
         staff_id = audit.staff_id(staff)
         insert_rows(m.Patient, [
-            "chart_number", "first_name", "last_name", "search_key", "date_of_birth", "phone", "email",
-            "phase", "phase_since", "stabilization_target", "maintenance_interval_months",
-            "registered_on", "notes", "created_at", "updated_at", "version"],
-            [(r.chart, r.first_name, r.last_name, v.search_key(r.first_name, r.last_name), r.dob, r.phone, r.email, r.phase,
-              r.phase_since, r.target, r.interval, r.registered_on, "", now, now, 1)
+            "chart_number", "first_name", "last_name", "search_key", "date_of_birth", "phone",
+            "email", "phase", "phase_since", "stabilization_target",
+            "maintenance_interval_months", "registered_on", "created_at", "updated_at"],
+            [(r.chart, r.first_name, r.last_name, v.search_key(r.first_name, r.last_name),
+              r.dob, r.phone, r.email, r.phase, r.phase_since, r.target, r.interval,
+              r.registered_on, now, now)
              for r in patient_rows])
         ids = {**existing_ids, **_patient_ids([r.chart for r in patient_rows])}
         insert_rows(m.PhaseChange, ["patient", "at", "staff", "from_phase", "to_phase", "reason"],
@@ -381,12 +394,12 @@ def import_csv(patients: str | Path | None = None, appointments: str | Path | No
         insert_rows(m.Appointment, [
             "patient", "kind", "start", "duration_minutes", "ends_at", "chair", "status",
             "status_at", "status_by", "booked_at", "booked_by", "late_cancellation",
-            "cancel_reason", "version"],
+            "cancel_reason"],
             [(ids[r.chart], r.kind.value, r.start, r.duration, r.end,
               chair_ids[r.chair] if r.chair else None, r.status.value,
               r.cancelled_at or now, staff_id, now, staff_id,
               bool(r.cancelled_at and is_late_cancellation(r.start, r.cancelled_at)),
-              "imported" if r.status == Status.CANCELLED else None, 1)
+              "imported" if r.status == Status.CANCELLED else None)
              for r in appointment_rows])
         audit.record(staff_id, "import", "patient", None, patients=len(patient_rows),
                      appointments=len(appointment_rows), chairs_created=new_chairs)

@@ -11,7 +11,8 @@ def test_new_chairs_follow_in_natural_order(db_path, tmp_path, frontdesk):
     patients.write_text("patient_id,first_name,last_name,date_of_birth,phone,phase,phase_since\n"
                         "C-1,Ana,Abe,1980-01-01,650 253 0000,maintenance,2026-01-01\n",
                         encoding="utf-8")
-    chairs = ["Chair 10", "Recliner", "Chair 5", "Chair 9", "Chair 6", "Chair 7", "Chair 8"]
+    chairs = ["Chair 10", "Recliner", "Chair 5", "Chair 9", "Chair 6", "Chair 7", "Chair 8",
+              "chair 2", "RECLINER"]  # other spellings of known chairs are those chairs
     appointments = tmp_path / "a.csv"
     appointments.write_text("patient_id,start,kind,status,chair\n" + "".join(
         f"C-1,2026-10-{day:02d}T09:00,infusion,completed,{chair}\n"
