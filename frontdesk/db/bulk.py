@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+from peewee import PostgresqlDatabase
+
 from frontdesk.db.models import database
 
 
@@ -28,9 +30,15 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None
         fields += defaulted
         rows = (tuple(row) + extra for row in rows)
     names = ", ".join(_quoted(f.column_name) for f in fields)
+    table = _quoted(model._meta.table_name)
+    if isinstance(database.obj, PostgresqlDatabase):
+        # psycopg2's executemany sends one statement per row; execute_values batches them
+        from psycopg2.extras import execute_values
+        execute_values(database.obj.cursor(), f"INSERT INTO {table} ({names}) VALUES %s",
+                       rows, page_size=1000)
+        return
     marks = ", ".join([database.obj.param] * len(fields))
-    sql = f"INSERT INTO {_quoted(model._meta.table_name)} ({names}) VALUES ({marks})"
-    database.obj.cursor().executemany(sql, rows)
+    database.obj.cursor().executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def update_rows(model, column: str, rows: Iterable[tuple]) -> None:
