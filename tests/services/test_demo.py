@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -376,10 +377,25 @@ def test_seed_py_fills_then_refuses(tmp_path):
     assert "Traceback" not in again.stderr
 
 
-def test_seed_py_refuses_a_bad_date_and_a_missing_database(tmp_path):
+def test_seed_py_refuses_a_bad_date(tmp_path):
     bad = seed_py("--db", str(tmp_path / "s.db"), "--today", "2026-02-30")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--today" in bad.stderr
     assert not (tmp_path / "s.db").exists()
-    env = {k: v for k, v in __import__("os").environ.items() if k != "FRONTDESK_DB"}
-    missing = seed_py("--patients", "5", env=env)
-    assert missing.returncode == 2 and "--db" in missing.stderr
+
+
+def test_seed_py_without_db_fills_the_database_frontdesk_opens(user_dirs, frontdesk):
+    env = {**os.environ, **user_dirs}
+    done = seed_py("--patients", "40", "--today", "2026-11-20", env=env)
+    assert done.returncode == 0, done.stderr
+    default = Path(user_dirs["XDG_DATA_HOME"]) / "frontdesk" / "frontdesk.db"
+    assert done.stdout.startswith(f"{default}: 40 patients")
+    census = frontdesk("census", "--on", "2026-11-20", "--format", "json")  # no --db either
+    active = json.loads(census.out)["active_by_phase"]
+    assert census.code == 0 and sum(active.values()) > 0
+
+    again = seed_py("--patients", "30", "--today", "2026-11-20", env=env)
+    assert again.returncode == 2 and "already has patients" in again.stderr
+    fresh = seed_py("--patients", "30", "--today", "2026-11-20", "--replace", env=env)
+    assert fresh.returncode == 0 and ": 30 patients" in fresh.stdout
+    url = seed_py("--db", "postgresql://x@127.0.0.1:1/none", "--replace", env=env)
+    assert url.returncode == 2 and "only deletes SQLite files" in url.stderr
