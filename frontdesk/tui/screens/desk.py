@@ -15,7 +15,9 @@ from frontdesk.services.lists import desk_lists
 from frontdesk.tui.messages import ListsLoaded
 from frontdesk.tui.screens.base import DeskBaseScreen
 
-SHOWN = 12
+TITLES = {"mid_stabilization": "Mid-stabilization",
+          "due_for_maintenance": "Due maintenance",
+          "not_seen_over_a_month": "Not seen >1 month"}
 
 
 class DeskScreen(DeskBaseScreen):
@@ -33,6 +35,7 @@ class DeskScreen(DeskBaseScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._lines: dict[str, list[str]] = {}
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -44,20 +47,30 @@ class DeskScreen(DeskBaseScreen):
 
     def on_lists_loaded(self, message: ListsLoaded) -> None:
         desk: DeskLists = message.lists
-        self.sub_title = f"as of {desk.as_of:%a %d %b %Y}"
-        self._fill("mid_stabilization", "Mid-stabilization", [
-            f"{'STALLED ' if e.stalled else ''}STAB {e.infusions_completed}/{e.target}  {e.name}"
-            for e in desk.mid_stabilization])
-        self._fill("due_for_maintenance", "Due for maintenance", [
-            f"{'OVERDUE' if e.overdue else 'DUE    '} {e.due_on:%d %b %y}  {e.name}"
-            for e in desk.due_for_maintenance])
-        self._fill("not_seen_over_a_month", "Not seen > 1 month", [
-            f"{e.last_seen:%d %b %y}  {e.name}" if e.last_seen else f"never      {e.name}"
-            for e in desk.not_seen_over_a_month])
+        self.sub_title = " · ".join(filter(None, [self.app.sub_title,
+                                                  f"as of {desk.as_of:%a %d %b %Y}"]))
+        self._lines = {
+            "mid_stabilization": [
+                f"{'STALLED ' if e.stalled else ''}STAB {e.infusions_completed}/{e.target}"
+                f"  {e.name}" for e in desk.mid_stabilization],
+            "due_for_maintenance": [
+                f"{'OVERDUE' if e.overdue else 'DUE    '} {e.due_on:%d %b %y}  {e.name}"
+                for e in desk.due_for_maintenance],
+            "not_seen_over_a_month": [
+                f"{e.last_seen:%d %b %y}  {e.name}" if e.last_seen else f"never      {e.name}"
+                for e in desk.not_seen_over_a_month]}
+        for widget_id in self._lines:
+            self._show(widget_id)
 
-    def _fill(self, widget_id: str, title: str, lines: list[str]) -> None:
+    def on_resize(self) -> None:
+        for widget_id in self._lines:  # what fits changed; the rows are already here
+            self._show(widget_id)
+
+    def _show(self, widget_id: str) -> None:
+        lines = self._lines[widget_id]
         panel = self.query_one(f"#{widget_id}", Static)
-        panel.border_title = f"{len(lines)} {title}"  # the count survives a narrow panel
-        more = f"\n… and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
-        text = "\n".join(lines[:SHOWN]) + more if lines else "Nobody"
-        panel.update(Text(text))  # names are never markup
+        panel.border_title = f"{len(lines)} {TITLES[widget_id]}"  # the count survives narrowing
+        room = max(1, panel.content_size.height)
+        if len(lines) > room:
+            lines = lines[:room - 1] + [f"… and {len(lines) - room + 1} more"]
+        panel.update(Text("\n".join(lines) if lines else "Nobody"))  # names are never markup
