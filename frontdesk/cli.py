@@ -89,17 +89,20 @@ def _show_date(value) -> str:
 
 
 def _print_lists_table(desk) -> None:
+    from frontdesk.domain.model import Phase
     from frontdesk.domain.phases import badge
     print(f"Lists as of {desk.as_of.isoformat()}\n")
     print(f"Mid-stabilization ({len(desk.mid_stabilization)})")
     print(_table(["Patient", "Chart", "Badge", "Last infusion", "Next infusion", "Stalled"],
-                 [(e.name, e.patient_id, f"STAB {e.infusions_completed}/{e.target}",
+                 [(e.name, e.patient_id,
+                   badge(Phase.STABILIZATION, completed=e.infusions_completed, target=e.target),
                    _show_date(e.last_infusion), _show_date(e.next_infusion),
                    "STALLED" if e.stalled else "") for e in desk.mid_stabilization]))
     print(f"\nDue for maintenance ({len(desk.due_for_maintenance)})")
     print(_table(["Due on", "Patient", "Chart", "Last infusion", "Badge"],
                  [(_show_date(e.due_on), e.name, e.patient_id, _show_date(e.last_infusion),
-                   "OVERDUE" if e.overdue else "DUE") for e in desk.due_for_maintenance]))
+                   badge(Phase.MAINTENANCE, due=True, overdue=e.overdue))
+                  for e in desk.due_for_maintenance]))
     print(f"\nNot seen in over a month ({len(desk.not_seen_over_a_month)})")
     print(_table(["Last seen", "Patient", "Chart", "Phase", "Next booked"],
                  [(e.last_seen.isoformat() if e.last_seen else "never", e.name, e.patient_id,
@@ -113,11 +116,6 @@ def _write_csv(path: Path, rows: list[dict], columns: Sequence[str]) -> None:
         writer.writeheader()
         for row in rows:
             writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-
-
-def _entry_columns(entry_type) -> list[str]:
-    import dataclasses
-    return [f.name for f in dataclasses.fields(entry_type)]
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -147,7 +145,6 @@ def cmd_import(args) -> int:
 
 
 def cmd_lists(args) -> int:
-    from frontdesk.domain import lists as rules
     from frontdesk.services import reports
     from frontdesk.services.lists import desk_lists
     if args.format == "csv" and args.out is None:
@@ -158,13 +155,10 @@ def cmd_lists(args) -> int:
         print(json.dumps(reports.lists_dict(desk), ensure_ascii=False))
     elif args.format == "csv":
         data = reports.lists_dict(desk)
-        types = {"mid_stabilization": rules.StabilizationEntry,
-                 "due_for_maintenance": rules.MaintenanceDueEntry,
-                 "not_seen_over_a_month": rules.NotSeenEntry}
         try:
             args.out.mkdir(parents=True, exist_ok=True)
             for name in reports.LIST_NAMES:
-                _write_csv(args.out / f"{name}.csv", data[name], _entry_columns(types[name]))
+                _write_csv(args.out / f"{name}.csv", data[name], reports.list_columns(name))
         except OSError as exc:
             raise UsageError(f"cannot write the lists to {args.out}: "
                              f"{exc.strerror or exc}") from None
@@ -253,7 +247,6 @@ def _configure_logging() -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from frontdesk.db.connection import DatabaseUnavailable
     log_path = _configure_logging()
     try:
         args = build_parser().parse_args(argv)
@@ -263,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"frontdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (DomainError, DatabaseUnavailable, config.SettingsFileError) as exc:
+    except (DomainError, config.SettingsFileError) as exc:  # incl. DatabaseUnavailable
         print(f"frontdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

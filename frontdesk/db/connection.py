@@ -82,12 +82,8 @@ def write_transaction():
     """Every write takes the write lock up front (SQLite BEGIN IMMEDIATE), so two desks
     never both read-then-write the same rows."""
     db = database.obj
-    if is_sqlite(db):
-        with db.atomic("IMMEDIATE") as txn:
-            yield txn
-    else:
-        with db.atomic() as txn:
-            yield txn
+    with db.atomic(*(("IMMEDIATE",) if is_sqlite(db) else ())) as txn:
+        yield txn
 
 
 @contextmanager

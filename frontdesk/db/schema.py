@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Callable
 
 from peewee import Database
 from playhouse.migrate import SchemaMigrator, migrate
 
+from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.bulk import update_rows
 from frontdesk.db.connection import DatabaseUnavailable, write_transaction
-from frontdesk.domain.clinic import DEFAULT_CHAIRS, ClinicSettings
+from frontdesk.domain.clinic import DEFAULT_CHAIRS, ClinicSettings, settings_to_rows
 from frontdesk.domain.validation import search_key
 
 SCHEMA_VERSION = 2
@@ -72,25 +71,14 @@ def _create(db: Database) -> None:
     db.create_tables(m.MODELS)
     _set_version(SCHEMA_VERSION)
     defaults = ClinicSettings()
-    for key, value in settings_rows(defaults).items():
+    for key, value in settings_to_rows(defaults).items():
         m.ClinicSetting.create(key=key, value=value)
     for position, name in enumerate(DEFAULT_CHAIRS, start=1):
         m.Chair.create(name=name, position=position)
-    m.SchemaInfo.create(key="created_at", value=dt.datetime.now().isoformat(timespec="seconds"))
+    m.SchemaInfo.create(key="created_at", value=clock.now().isoformat(timespec="seconds"))
 
 
 def _set_version(version: int) -> None:
     (m.SchemaInfo.insert(key="version", value=str(version))
      .on_conflict(conflict_target=[m.SchemaInfo.key], update={m.SchemaInfo.value: str(version)})
      .execute())
-
-
-def settings_rows(s: ClinicSettings) -> dict[str, str]:
-    return {
-        "name": json.dumps(s.name),
-        "open_weekdays": json.dumps(list(s.open_weekdays)),
-        "opens": json.dumps(s.opens.strftime("%H:%M")),
-        "closes": json.dumps(s.closes.strftime("%H:%M")),
-        "phone_region": json.dumps(s.phone_region),
-        "durations": json.dumps({str(k): v for k, v in s.durations.items()}),
-    }

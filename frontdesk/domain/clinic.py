@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from frontdesk.domain.model import DEFAULT_DURATION_MINUTES, Kind
@@ -31,3 +32,30 @@ class ClinicSettings:
 
     def duration_of(self, kind: Kind) -> int:
         return self.durations.get(kind, DEFAULT_DURATION_MINUTES[kind])
+
+
+def settings_to_rows(s: ClinicSettings) -> dict[str, str]:
+    """The settings as key -> JSON text, the way the clinic_setting table stores them."""
+    return {
+        "name": json.dumps(s.name),
+        "open_weekdays": json.dumps(list(s.open_weekdays)),
+        "opens": json.dumps(s.opens.strftime("%H:%M")),
+        "closes": json.dumps(s.closes.strftime("%H:%M")),
+        "phone_region": json.dumps(s.phone_region),
+        "durations": json.dumps({str(k): v for k, v in s.durations.items()}),
+    }
+
+
+def settings_from_rows(rows: dict[str, str]) -> ClinicSettings:
+    """The inverse of settings_to_rows; missing keys keep their defaults."""
+    raw = {key: json.loads(value) for key, value in rows.items()}
+    defaults = ClinicSettings()
+    durations = {Kind(k): int(v) for k, v in raw.get("durations", {}).items()}
+    return ClinicSettings(
+        name=raw.get("name", defaults.name),
+        open_weekdays=tuple(raw.get("open_weekdays", defaults.open_weekdays)),
+        opens=dt.time.fromisoformat(raw["opens"]) if "opens" in raw else defaults.opens,
+        closes=dt.time.fromisoformat(raw["closes"]) if "closes" in raw else defaults.closes,
+        phone_region=raw.get("phone_region", defaults.phone_region),
+        durations={**defaults.durations, **durations},
+    )

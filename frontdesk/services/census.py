@@ -50,14 +50,17 @@ def census(day: dt.date) -> Census:
     with read_snapshot():
         by_status = {s.value: 0 for s in Status}
         by_kind = {k.value: 0 for k in Kind}
-        late = 0
-        query = (A.select(A.status, A.kind, A.late_cancellation, fn.COUNT(A.id))
+        late = chair_minutes = 0
+        query = (A.select(A.status, A.kind, A.late_cancellation, fn.COUNT(A.id),
+                          fn.SUM(A.duration_minutes))
                  .where(_on(day)).group_by(A.status, A.kind, A.late_cancellation))
-        for status, kind, late_flag, count in query.tuples():
+        for status, kind, late_flag, count, minutes in query.tuples():
             by_status[status] = by_status.get(status, 0) + count
             by_kind[kind] = by_kind.get(kind, 0) + count
-            if status == Status.CANCELLED.value and late_flag:
-                late += count
+            if status == Status.CANCELLED.value:
+                late += count if late_flag else 0
+            elif kind == Kind.INFUSION.value:  # booked chair-minutes of live infusions
+                chair_minutes += int(minutes)
 
         seen_on_day = A.select(A.patient).where(_on(day), A.status.in_(_SEEN))
         patients_seen = seen_on_day.select(fn.COUNT(A.patient.distinct())).scalar() or 0
@@ -71,9 +74,6 @@ def census(day: dt.date) -> Census:
         seen_appointments = sum(by_status[s] for s in _SEEN)
         no_shows = by_status[Status.NO_SHOW.value]
 
-        chair_minutes = (A.select(fn.SUM(A.duration_minutes))
-                         .where(_on(day), A.kind == Kind.INFUSION.value,
-                                A.status != Status.CANCELLED.value).scalar() or 0)
         chairs = m.Chair.select().where(m.Chair.active).count()
 
         phases = dict(m.Patient.select(m.Patient.phase, fn.COUNT(m.Patient.id))
@@ -87,7 +87,7 @@ def census(day: dt.date) -> Census:
         no_show_rate=rate(no_shows, no_shows + seen_appointments),
         late_cancellations=late,
         # more booked minutes than chair-hours (bookings outside hours) still reads as full
-        chair_utilization=min(1.0, rate(int(chair_minutes), chairs * settings.open_minutes(day))),
+        chair_utilization=min(1.0, rate(chair_minutes, chairs * settings.open_minutes(day))),
         active_by_phase={p.value: phases.get(p.value, 0) for p in ACTIVE_PHASES},
         lists=sizes,
     )

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-
 from frontdesk.db import models as m
 from frontdesk.db.connection import bind, connect, make_database
 from frontdesk.db.schema import ensure_schema
-from frontdesk.domain.clinic import ClinicSettings
-from frontdesk.domain.model import Kind
+from frontdesk.domain.clinic import ClinicSettings, settings_from_rows
 
 
 def open_clinic(target: str) -> int:
@@ -31,17 +27,8 @@ def close_clinic() -> None:
 
 
 def clinic_settings() -> ClinicSettings:
-    raw = {row.key: json.loads(row.value) for row in m.ClinicSetting.select()}
-    defaults = ClinicSettings()
-    durations = {Kind(k): int(v) for k, v in raw.get("durations", {}).items()}
-    return ClinicSettings(
-        name=raw.get("name", defaults.name),
-        open_weekdays=tuple(raw.get("open_weekdays", defaults.open_weekdays)),
-        opens=dt.time.fromisoformat(raw["opens"]) if "opens" in raw else defaults.opens,
-        closes=dt.time.fromisoformat(raw["closes"]) if "closes" in raw else defaults.closes,
-        phone_region=raw.get("phone_region", defaults.phone_region),
-        durations={**defaults.durations, **durations},
-    )
+    return settings_from_rows(dict(m.ClinicSetting.select(m.ClinicSetting.key,
+                                                          m.ClinicSetting.value).tuples()))
 
 
 def active_chair_names() -> list[str]:

@@ -34,7 +34,6 @@ appointment indexes are rebuilt once after the load instead of row by row.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import random
 import time
@@ -49,6 +48,7 @@ from frontdesk.db.connection import is_sqlite, write_transaction
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.model import Kind, Phase, Status
 from frontdesk.domain.validation import search_key
+from frontdesk.services import audit
 from frontdesk.services.clinic import clinic_settings
 
 
@@ -213,9 +213,6 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
         raise DomainError("the number of demo patients cannot be negative")
     staff = (staff or "seed").strip() or "seed"
     db = m.database.obj
-    if m.Patient.select().exists():
-        raise DomainError("this database already has patients: demo data goes only into an "
-                          "empty clinic")
     _check_area_codes()
     settings = clinic_settings()
     cal = _Calendar(settings, today)
@@ -225,7 +222,7 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
         db.execute_sql("PRAGMA synchronous=OFF")   # a bulk load; restored below
     try:
         with write_transaction():
-            if m.Patient.select().exists():  # another desk got there first
+            if m.Patient.select().exists():  # checked inside the write lock: no race
                 raise DomainError("this database already has patients: demo data goes only "
                                   "into an empty clinic")
             staff_ids, seed_staff = _staff(staff, cal)
@@ -242,10 +239,9 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
             m.Appointment._schema.create_indexes()
             if not sqlite:
                 _reset_sequence(db, m.Patient)
-            detail = json.dumps({"patients": patients, "seed": seed, "today": today.isoformat(),
-                                 "appointments": len(appointments), "chairs": len(chair_ids)})
-            insert_rows(m.AuditEntry, ("at", "staff", "action", "entity", "entity_id", "detail"),
-                        [(cal.now, seed_staff, "generate_demo", "clinic", None, detail)])
+            audit.record(seed_staff, "generate_demo", "clinic", patients=patients, seed=seed,
+                         today=today.isoformat(), appointments=len(appointments),
+                         chairs=len(chair_ids))
     finally:
         if sqlite:
             db.execute_sql(f"PRAGMA synchronous={int(old_sync)}")

@@ -298,7 +298,7 @@ def _check_chair_overlaps(rows: list[_AppointmentRow], chair_ids: dict[str, int]
                     .tuples())
         for appointment_id, chair_id, start, end in existing:
             by_chair[name_of[chair_id]].append(
-                _Booking(_as_datetime(start), _as_datetime(end), None, appointment_id))
+                _Booking(start, end, None, appointment_id))
     for name, bookings in by_chair.items():
         bookings.sort(key=lambda b: (b.start, b.line is not None, b.line or 0))
         furthest: _Booking | None = None
@@ -325,10 +325,6 @@ def _natural(name: str) -> list:
     """'Chair 2' before 'Chair 10'."""
     return [int(part) if part.isdigit() else part.casefold()
             for part in re.split(r"([0-9]+)", name)]
-
-
-def _as_datetime(value) -> dt.datetime:
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 # --- the use case ----------------------------------------------------------------------------

@@ -40,21 +40,17 @@ def _infusions(status: Status, *conditions):
     return _of_patient(A.kind == Kind.INFUSION.value, A.status == status.value, *conditions)
 
 
-def _scalar(query, aggregate):
-    return query.select(aggregate)
-
-
 def _completed_infusions_by(as_of: dt.date, *extra):
     return _infusions(Status.COMPLETED, A.start < start_of_next_day(as_of), *extra)
 
 
 def _last_completed_infusion(as_of: dt.date, *extra):
-    return _scalar(_completed_infusions_by(as_of, *extra), fn.MAX(A.start))
+    return _completed_infusions_by(as_of, *extra).select(fn.MAX(A.start))
 
 
 def _next_booked(as_of: dt.date, *extra):
-    return _scalar(_of_patient(A.status == Status.BOOKED.value,
-                               A.start >= start_of_day(as_of), *extra), fn.MIN(A.start))
+    return _of_patient(A.status == Status.BOOKED.value,
+                       A.start >= start_of_day(as_of), *extra).select(fn.MIN(A.start))
 
 
 # Each list is "who is on it" (conditions on Patient) and "what is shown" (the columns), so
@@ -68,7 +64,7 @@ def mid_stabilization(as_of: dt.date) -> list[rules.StabilizationEntry]:
     since_phase = A.start >= P.phase_since
     query = (P.select(
         P.chart_number, P.last_name, P.first_name, P.phase_since, P.stabilization_target,
-        _scalar(_completed_infusions_by(as_of, since_phase), fn.COUNT(A.id)).alias("k"),
+        _completed_infusions_by(as_of, since_phase).select(fn.COUNT(A.id)).alias("k"),
         _last_completed_infusion(as_of, since_phase).alias("last_in_phase"),
         _last_completed_infusion(as_of).alias("last_ever"),
         _next_booked(as_of, A.kind == Kind.INFUSION.value).alias("next_infusion"))
@@ -136,7 +132,7 @@ def _not_seen_members(as_of: dt.date) -> list:
 
 
 def not_seen_over_a_month(as_of: dt.date) -> list[rules.NotSeenEntry]:
-    last_seen = _scalar(_seen_by(as_of), fn.MAX(A.start))
+    last_seen = _seen_by(as_of).select(fn.MAX(A.start))
     query = (P.select(P.chart_number, P.last_name, P.first_name, P.phase,
                       last_seen.alias("last_seen"), _next_booked(as_of).alias("next_booked"))
              .where(*_not_seen_members(as_of)))

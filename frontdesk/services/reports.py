@@ -7,10 +7,19 @@ import dataclasses
 import datetime as dt
 from enum import Enum
 
-from frontdesk.domain.lists import DeskLists
+from frontdesk.domain.lists import (DeskLists, MaintenanceDueEntry, NotSeenEntry,
+                                    StabilizationEntry)
 from frontdesk.services.census import Census
 
-LIST_NAMES = ("mid_stabilization", "due_for_maintenance", "not_seen_over_a_month")
+LIST_ENTRIES = {"mid_stabilization": StabilizationEntry,
+                "due_for_maintenance": MaintenanceDueEntry,
+                "not_seen_over_a_month": NotSeenEntry}
+LIST_NAMES = tuple(LIST_ENTRIES)
+
+
+def list_columns(name: str) -> list[str]:
+    """A list's CSV columns: its JSON keys, in the same order."""
+    return [f.name for f in dataclasses.fields(LIST_ENTRIES[name])]
 
 
 def _plain(value):

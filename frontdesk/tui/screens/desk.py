@@ -11,6 +11,8 @@ from textual.widgets import Footer, Header, Static
 
 from frontdesk import clock
 from frontdesk.domain.lists import DeskLists
+from frontdesk.domain.model import Phase
+from frontdesk.domain.phases import badge
 from frontdesk.services.lists import desk_lists
 from frontdesk.tui.messages import ListsLoaded
 from frontdesk.tui.screens.base import DeskBaseScreen
@@ -51,11 +53,12 @@ class DeskScreen(DeskBaseScreen):
                                                   f"as of {desk.as_of:%a %d %b %Y}"]))
         self._lines = {
             "mid_stabilization": [
-                f"{'STALLED ' if e.stalled else ''}STAB {e.infusions_completed}/{e.target}"
+                f"{'STALLED ' if e.stalled else ''}"
+                f"{badge(Phase.STABILIZATION, completed=e.infusions_completed, target=e.target)}"
                 f"  {e.name}" for e in desk.mid_stabilization],
             "due_for_maintenance": [
-                f"{'OVERDUE' if e.overdue else 'DUE    '} {e.due_on:%d %b %y}  {e.name}"
-                for e in desk.due_for_maintenance],
+                f"{badge(Phase.MAINTENANCE, due=True, overdue=e.overdue):<7} "
+                f"{e.due_on:%d %b %y}  {e.name}" for e in desk.due_for_maintenance],
             "not_seen_over_a_month": [
                 f"{e.last_seen:%d %b %y}  {e.name}" if e.last_seen else f"never      {e.name}"
                 for e in desk.not_seen_over_a_month]}
