@@ -45,7 +45,8 @@ class Patient(BaseModel):
     chart_number = CharField(max_length=32, unique=True)
     first_name = CharField(max_length=100)
     last_name = CharField(max_length=100)
-    # names folded for search (accents, case, apostrophes): domain.validation.search_key
+    # 'last first', folded (accents, case, apostrophes): domain.validation.name_key;
+    # the desk searches and sorts by it
     search_key = CharField(max_length=210, index=True, default="")
     date_of_birth = DateField(index=True)
     phone = CharField(max_length=20, index=True)  # E.164

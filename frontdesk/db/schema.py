@@ -12,9 +12,9 @@ from frontdesk.db import models as m
 from frontdesk.db.bulk import update_rows
 from frontdesk.db.connection import DatabaseUnavailable, write_transaction
 from frontdesk.domain.clinic import DEFAULT_CHAIRS, ClinicSettings, settings_to_rows
-from frontdesk.domain.validation import search_key
+from frontdesk.domain.validation import name_key, search_key
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v2_patient_search_key(db: Database) -> None:
@@ -29,8 +29,17 @@ def _v2_patient_search_key(db: Database) -> None:
                 [(search_key(first, last), pid) for pid, first, last in rows])
 
 
+def _v3_search_key_last_name_first(db: Database) -> None:
+    """v3: the key is 'last first' (domain.validation.name_key), so the desk's patient list
+    can page through its index in name order."""
+    rows = m.Patient.select(m.Patient.id, m.Patient.first_name, m.Patient.last_name).tuples()
+    update_rows(m.Patient, "search_key",
+                [(name_key(first, last), pid) for pid, first, last in rows])
+
+
 #: MIGRATIONS[n] upgrades a database from version n-1 to version n, inside one transaction.
-MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _v2_patient_search_key}
+MIGRATIONS: dict[int, Callable[[Database], None]] = {
+    2: _v2_patient_search_key, 3: _v3_search_key_last_name_first}
 
 
 class SchemaTooNew(DatabaseUnavailable):

@@ -164,3 +164,8 @@ def search_key(*parts: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD)
     text = re.sub(r"['’`´‘]", "", text)
     return re.sub(r"[^\w]+", " ", text).strip()
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """A patient's stored search and sort key: last name first, folded ('nunez jose')."""
+    return search_key(last_name, first_name)

@@ -47,7 +47,7 @@ from frontdesk.db.bulk import insert_rows
 from frontdesk.db.connection import is_sqlite, write_transaction
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.model import Kind, Phase, Status
-from frontdesk.domain.validation import search_key
+from frontdesk.domain.validation import name_key, search_key
 from frontdesk.services import audit
 from frontdesk.services.clinic import clinic_settings
 
@@ -528,7 +528,7 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
         last = LAST_NAMES[li]
         key = keys.get((fi, li))
         if key is None:
-            key = keys[(fi, li)] = search_key(first, last)
+            key = keys[(fi, li)] = name_key(first, last)
         dob = dt.date.fromordinal(today_ord - min_age - int(age_span * (r() + r()) / 2))
         phone = (f"+1{AREA_CODES[int(r() * nareas)]}{EXCHANGES[int(r() * nex)]}"
                  f"{int(r() * 10000):04d}")

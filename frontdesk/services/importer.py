@@ -372,7 +372,7 @@ def import_csv(patients: str | Path | None = None, appointments: str | Path | No
             "chart_number", "first_name", "last_name", "search_key", "date_of_birth", "phone",
             "email", "phase", "phase_since", "stabilization_target",
             "maintenance_interval_months", "registered_on", "created_at", "updated_at"],
-            [(r.chart, r.first_name, r.last_name, v.search_key(r.first_name, r.last_name),
+            [(r.chart, r.first_name, r.last_name, v.name_key(r.first_name, r.last_name),
               r.dob, r.phone, r.email, r.phase, r.phase_since, r.target, r.interval,
               r.registered_on, now, now)
              for r in patient_rows])

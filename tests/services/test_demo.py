@@ -17,7 +17,7 @@ from frontdesk.db import models as m
 from frontdesk.domain import lists as rules
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.model import Kind, Phase, Status
-from frontdesk.domain.validation import parse_email, parse_name, parse_phone, search_key
+from frontdesk.domain.validation import parse_email, parse_name, parse_phone, name_key
 from frontdesk.services.clinic import close_clinic, open_clinic
 from frontdesk.services.demo import DemoSummary, generate_demo
 
@@ -248,7 +248,7 @@ def test_names_phones_and_emails_are_valid_and_varied(patients):
         assert parse_phone(p["phone"], "US") == p["phone"]
         assert parse_name(p["first_name"], "first_name") == p["first_name"]
         assert parse_name(p["last_name"], "last_name") == p["last_name"]
-        assert p["search_key"] == search_key(p["first_name"], p["last_name"])
+        assert p["search_key"] == name_key(p["first_name"], p["last_name"])
         if p["email"] is not None:
             assert parse_email(p["email"]) == p["email"] and p["email"].isascii()
         age = (FRIDAY - dt.date.fromisoformat(p["date_of_birth"])).days / 365.25

@@ -80,9 +80,9 @@ def test_a_v1_database_is_migrated_without_losing_a_row(tmp_path):
     new = _rows(path, "patient", "chart_number, first_name, last_name, phone, search_key")
     assert {r[0] for r in new} == set(old)
     keys = {r[0]: r[4] for r in new}
-    assert keys["C-1001"] == "jose nunez"          # José Núñez, folded
-    assert keys["C-1004"] == "lukasz muller"       # Łukasz Müller
-    assert keys["C-1002"] == "siobhan obrien"      # Siobhán O'Brien
+    assert keys["C-1001"] == "nunez jose"          # Núñez, José: last name first, folded
+    assert keys["C-1004"] == "muller lukasz"       # Łukasz Müller
+    assert keys["C-1002"] == "obrien siobhan"      # Siobhán O'Brien
     assert all(r[1] == old[r[0]][2] and r[2] == old[r[0]][3] for r in new)  # names as written
 
 

@@ -1,0 +1,96 @@
+"""What the desk's search box means: one text, read as every kind of key it could be.
+
+"nunez" is a name, "C-1001" a chart number, "3/7/84" a date of birth, "(555) 010-2345" a
+phone number. A text can be several at once ("1984" is part of a chart number or of a phone
+number); the search finds a patient when any reading matches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from frontdesk.domain.validation import search_key
+
+#: Regions that write dates month first (3/7/84 is March 7); elsewhere day first.
+MONTH_FIRST_REGIONS = frozenset({"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "VI",
+                                 "UM", "CA"})
+#: Fewer digits than this are too common to search phone numbers by.
+MIN_PHONE_DIGITS = 4
+
+_SLASHED = re.compile(r"([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{2}|[0-9]{4})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_PHONE_CHARS = re.compile(r"[0-9+()\-.\s/]+")
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """The readings of one search text. Empty when there is nothing to search for."""
+    words: tuple[str, ...] = ()          # folded name parts; every one must appear in the name
+    chart_prefix: str | None = None      # a chart number starts with this (case ignored)
+    dates: tuple[dt.date, ...] = ()      # dates of birth
+    phone_digits: str | None = None      # digits somewhere in the stored E.164 number
+    phone_e164: str | None = None        # the whole number, read in the clinic's region
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.chart_prefix or self.dates or self.phone_digits)
+
+
+def _full_year(two_digits: int, today: dt.date) -> int:
+    """A two-digit year of birth is the latest one not in the future: 84 -> 1984."""
+    year = today.year - today.year % 100 + two_digits
+    return year if year <= today.year else year - 100
+
+
+def read_date_of_birth(text: str, region: str, today: dt.date) -> dt.date | None:
+    """`1984-03-07`, `03/07/1984`, `3/7/84` (month first in the US, day first elsewhere)."""
+    text = text.strip()
+    try:
+        if match := _ISO.fullmatch(text):
+            return dt.date(*(int(part) for part in match.groups()))
+        if match := _SLASHED.fullmatch(text):
+            first, second, year_text = match.groups()
+            year = int(year_text) if len(year_text) == 4 else _full_year(int(year_text), today)
+            month, day = ((int(first), int(second)) if region in MONTH_FIRST_REGIONS
+                          else (int(second), int(first)))
+            return dt.date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+def _read_phone(text: str, region: str) -> tuple[str | None, str | None]:
+    if not _PHONE_CHARS.fullmatch(text):
+        return None, None
+    digits = re.sub(r"[^0-9]", "", text)
+    if len(digits) < MIN_PHONE_DIGITS:
+        return None, None
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return digits, None
+    if not phonenumbers.is_valid_number(number):
+        return digits, None
+    return digits, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_search(text: str, region: str, today: dt.date) -> SearchTerms:
+    """Every reading of `text`; see the module's docstring."""
+    text = text.strip()
+    if not text:
+        return SearchTerms()
+    birth = read_date_of_birth(text, region, today)
+    digits, e164 = (None, None) if birth else _read_phone(text, region)
+    words = tuple(search_key(text).split())
+    has_letters = any(ch.isalpha() for ch in text)
+    return SearchTerms(
+        words=words if has_letters else (),
+        chart_prefix=text if " " not in text and len(text) <= 32 else None,
+        dates=(birth,) if birth else (),
+        phone_digits=digits,
+        phone_e164=e164,
+    )
