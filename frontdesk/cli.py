@@ -120,9 +120,13 @@ def _write_csv(path: Path, rows: list[dict], columns: Sequence[str]) -> None:
 
 # --- commands ---------------------------------------------------------------------------------
 
-def _open(args) -> None:
+def _open(args, target: str | None = None, demo: bool = False):
+    """Open the database, then create the settings file from it or push its edited [clinic]
+    table into it (services.settings). Returns the settings this run goes by."""
     from frontdesk.services.clinic import open_clinic
-    open_clinic(config.choose_db_target(args.db))
+    from frontdesk.services.settings import sync_settings_file
+    open_clinic(target or config.choose_db_target(args.db))
+    return sync_settings_file(demo=demo)
 
 
 def cmd_import(args) -> int:
@@ -199,12 +203,11 @@ def cmd_census(args) -> int:
 def cmd_desk(args) -> int:
     target = config.choose_db_target(args.db)
     if args.demo:
+        config.read_settings_file()  # a bad settings file stops us before the demo is built
         target = _prepare_demo(args.db)
-    from frontdesk.services.clinic import clinic_settings, open_clinic
-    open_clinic(target)
+    settings = _open(args, target, demo=args.demo)
     from frontdesk.tui.app import FrontdeskApp  # Textual only for the desk itself
-    FrontdeskApp(db_target=target, clinic_name=clinic_settings().name,
-                 desk=config.load_desk_settings()).run()
+    FrontdeskApp(db_target=target, clinic_name=settings.clinic.name, desk=settings.desk).run()
     return EXIT_OK
 
 
