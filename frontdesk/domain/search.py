@@ -2,7 +2,8 @@
 
 "nunez" is a name, "C-1001" a chart number, "3/7/84" a date of birth, "(555) 010-2345" a
 phone number. A text can be several at once ("1984" is part of a chart number or of a phone
-number); the search finds a patient when any reading matches.
+number); the search finds a patient when any reading matches. A whole date or a whole valid
+phone number is read as nothing else, so those searches use their indexes.
 """
 
 from __future__ import annotations
@@ -30,14 +31,15 @@ _PHONE_CHARS = re.compile(r"[0-9+()\-.\s/]+")
 class SearchTerms:
     """The readings of one search text. Empty when there is nothing to search for."""
     words: tuple[str, ...] = ()          # folded name parts; every one must appear in the name
-    chart_prefix: str | None = None      # a chart number starts with this (case ignored)
+    chart_part: str | None = None        # part of a chart number (case ignored)
     dates: tuple[dt.date, ...] = ()      # dates of birth
     phone_digits: str | None = None      # digits somewhere in the stored E.164 number
     phone_e164: str | None = None        # the whole number, read in the clinic's region
 
     @property
     def empty(self) -> bool:
-        return not (self.words or self.chart_prefix or self.dates or self.phone_digits)
+        return not (self.words or self.chart_part or self.dates or self.phone_digits
+                    or self.phone_e164)
 
 
 def _full_year(two_digits: int, today: dt.date) -> int:
@@ -84,13 +86,14 @@ def parse_search(text: str, region: str, today: dt.date) -> SearchTerms:
     if not text:
         return SearchTerms()
     birth = read_date_of_birth(text, region, today)
-    digits, e164 = (None, None) if birth else _read_phone(text, region)
-    words = tuple(search_key(text).split())
+    if birth:  # a date is only a date of birth
+        return SearchTerms(dates=(birth,))
+    digits, e164 = _read_phone(text, region)
+    if e164:  # a whole valid number is only that number (an exact, indexed match)
+        return SearchTerms(phone_e164=e164)
     has_letters = any(ch.isalpha() for ch in text)
     return SearchTerms(
-        words=words if has_letters else (),
-        chart_prefix=text if " " not in text and len(text) <= 32 else None,
-        dates=(birth,) if birth else (),
+        words=tuple(search_key(text).split()) if has_letters else (),
+        chart_part=text if " " not in text and len(text) <= 32 else None,
         phone_digits=digits,
-        phone_e164=e164,
     )

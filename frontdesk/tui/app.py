@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from functools import partial
+from typing import Iterable
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from frontdesk.config import DeskSettings
+from frontdesk.tui.commands import PatientCommands
 from frontdesk.tui.screens.desk import DeskScreen
 
 
 class FrontdeskApp(App):
     CSS_PATH = "frontdesk.tcss"
     TITLE = "frontdesk"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False)]
+    COMMANDS = App.COMMANDS | {PatientCommands}
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
 
     def __init__(self, db_target: str, clinic_name: str = "",
                  desk: DeskSettings | None = None) -> None:
@@ -28,3 +34,12 @@ class FrontdeskApp(App):
             self.notify(f"Unknown theme {self.desk_settings.theme!r} in the settings file; "
                         f"using {self.theme}", severity="warning")
         self.push_screen(DeskScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette runs every action of the screen it was opened on, by its key's name."""
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                key = self.get_key_display(binding)
+                yield SystemCommand(binding.description, f"Key: {key}",
+                                    partial(screen.run_action, binding.action))
+        yield from super().get_system_commands(screen)

@@ -4,21 +4,35 @@ from __future__ import annotations
 
 import logging
 
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
+
+from frontdesk.domain.errors import DomainError
 
 log = logging.getLogger("frontdesk.tui")
 
 
-class DeskBaseScreen(Screen):
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place a failed database call becomes a message; the desk stays up.
+class ReportsWorkerErrors:
+    """The one place a failed database call becomes a message; the desk stays up.
 
-        (Worker.StateChanged does not bubble, so it is handled on the screen that owns the
-        worker.)
-        """
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            log.error("worker %s failed", event.worker.name, exc_info=error)
-            self.notify(f"Could not load: {error}", title="Database problem",
-                        severity="error", timeout=10)
+    (Worker.StateChanged does not bubble, so each screen that owns workers mixes this in.)
+    """
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, DomainError):  # a refusal with a message a person can act on
+            self.notify(str(error), title="Not done", severity="warning", timeout=8)
+            return
+        log.error("worker %s failed", event.worker.name, exc_info=error)
+        self.notify(f"Could not load: {error}", title="Database problem",
+                    severity="error", timeout=10)
+
+
+class DeskBaseScreen(ReportsWorkerErrors, Screen):
+    pass
+
+
+class DeskModalScreen(ReportsWorkerErrors, ModalScreen):
+    pass

@@ -1,79 +1,420 @@
-"""The desk: for now, the three lists' sizes and their first patients."""
+"""The desk: calendar, patient list with phase badges and filters, the patient's detail.
+
+Wide terminals show all three panes. Below WIDE_FROM columns the desk shows either the
+calendar (month and agenda side by side) or the patients (list over detail); `c` and `p`
+switch, and every key that needs a pane brings it up.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual import work
+import datetime as dt
+
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Static
+from textual.containers import Container, Vertical
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
 from frontdesk import clock
-from frontdesk.domain.lists import DeskLists
-from frontdesk.domain.model import Phase
-from frontdesk.domain.phases import badge
-from frontdesk.services.lists import desk_lists
-from frontdesk.tui.messages import ListsLoaded
+from frontdesk.domain.clinic import ClinicSettings
+from frontdesk.domain.search import parse_search
+from frontdesk.services.calendar import day_agenda, day_counts
+from frontdesk.services.clinic import clinic_settings
+from frontdesk.services.patients import (Filter, ListPager, ListQuery, SortKey,
+                                         filter_counts, index_of, patient_detail)
+from frontdesk.tui import format as fmt
+from frontdesk.tui.messages import (AgendaLoaded, ClinicLoaded, CountsLoaded, DetailLoaded,
+                                    ListLoaded, MonthLoaded, PageLoaded)
 from frontdesk.tui.screens.base import DeskBaseScreen
+from frontdesk.tui.widgets.agenda import AgendaList
+from frontdesk.tui.widgets.detail import DetailPane
+from frontdesk.tui.widgets.filter_bar import FilterBar, filter_title
+from frontdesk.tui.widgets.month_grid import MonthGrid, grid_days
+from frontdesk.tui.widgets.patient_list import PatientList
+from frontdesk.tui.widgets.virtual_list import PAGE, VirtualList
 
-TITLES = {"mid_stabilization": "Mid-stabilization",
-          "due_for_maintenance": "Due maintenance",
-          "not_seen_over_a_month": "Not seen >1 month"}
+WIDE_FROM = 140
+FILTERS = Binding.Group("Filter", compact=True)
 
 
 class DeskScreen(DeskBaseScreen):
+    HELP_TITLE = "The desk"
     BINDINGS = [
-        Binding("r", "refresh", "Refresh", id="desk.refresh"),
-        Binding("q", "app.quit", "Quit", id="desk.quit"),
+        Binding("slash", "search", "Find", id="desk.search"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="desk.clear_search"),
+        Binding("1", "filter('all')", "All patients", group=FILTERS, id="desk.filter_all"),
+        Binding("2", "filter('mid_stabilization')", "Mid-stabilization", group=FILTERS,
+                id="desk.filter_stabilization"),
+        Binding("3", "filter('due_for_maintenance')", "Due for maintenance", group=FILTERS,
+                id="desk.filter_due"),
+        Binding("4", "filter('not_seen_over_a_month')", "Not seen in over a month",
+                group=FILTERS, id="desk.filter_not_seen"),
+        Binding("5", "filter('day')", "Patients of the chosen day", group=FILTERS,
+                id="desk.filter_day"),
+        Binding("c", "show_calendar", "Calendar", id="desk.calendar"),
+        Binding("p", "show_patients", "Patients", id="desk.patients"),
+        Binding("t", "today", "Today", id="desk.today"),
+        Binding("less_than_sign,comma", "step_day(-1)", "Day before", show=False,
+                id="desk.day_before"),
+        Binding("greater_than_sign,full_stop", "step_day(1)", "Day after", show=False,
+                id="desk.day_after"),
+        Binding("e", "edit_notes", "Notes", id="desk.notes"),
+        Binding("r", "refresh", "Refresh", show=False, id="desk.refresh"),
+        Binding("f1", "help", "Help", id="desk.help"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.today = clock.today()
+        self.as_of = self.today
+        self.filter = Filter.ALL
+        self.search_text = ""
+        self.clinic = ClinicSettings()
+        self.counts: dict[Filter, int] | None = None
+        self.search_count: int | None = None
+        self._list_generation = 0
+        self._pager: ListPager | None = None
+        self._month_shown: dt.date | None = None
+        self._detail_for: int | None = None
+
+    # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="lists"):
-            yield Static("Loading…", id="mid_stabilization", classes="list-panel")
-            yield Static("Loading…", id="due_for_maintenance", classes="list-panel")
-            yield Static("Loading…", id="not_seen_over_a_month", classes="list-panel")
-        yield Footer()
+        with Container(id="desk"):
+            with Container(id="calendar-pane"):
+                with Vertical(id="month-box"):
+                    yield MonthGrid(self.today, id="month")
+                    yield Static("", id="appointment-card")
+                with Vertical(id="agenda-box"):
+                    yield Static("", id="agenda-title")
+                    yield AgendaList(id="agenda")
+            with Vertical(id="right"):
+                with Vertical(id="patients-pane"):
+                    yield FilterBar(id="filters")
+                    yield Input(placeholder="Find: name, chart, birth date or phone  (/)",
+                                id="search")
+                    yield PatientList(id="patients")
+                yield DetailPane(id="detail")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._lines: dict[str, list[str]] = {}
-        self.action_refresh()
+        self.sub_title = self.app.sub_title
+        self._fit_layout(self.app.size.width)
+        self.query_one("#patients", PatientList).focus()
+        self._show_day_title()
+        self.load_clinic()
+        self.reload_all()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_layout(event.size.width)
+
+    def _fit_layout(self, width: int) -> None:
+        narrow = width < WIDE_FROM
+        self.set_class(narrow, "-narrow")
+        if narrow and not (self.has_class("-view-calendar") or self.has_class("-view-patients")):
+            self.add_class("-view-patients")
+
+    def _show_view(self, view: str) -> None:
+        self.set_class(view == "calendar", "-view-calendar")
+        self.set_class(view == "patients", "-view-patients")
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def reload_all(self) -> None:
+        self.load_counts(self.as_of)
+        self.reload_list()
+        self.load_agenda(self.as_of)
+        self._load_month_if_needed(force=True)
+
+    def _query(self) -> ListQuery:
+        return ListQuery(self.as_of, self.filter,
+                         parse_search(self.search_text, self.clinic.phone_region, self.today))
+
+    def reload_list(self, keep: SortKey | None = None) -> None:
+        self._list_generation += 1
+        self._pager = ListPager(self._query())
+        patients = self.query_one("#patients", PatientList)
+        patients.this_year = self.as_of.year
+        self.load_list(self._pager, self._list_generation, keep)
+
+    def _load_month_if_needed(self, force: bool = False) -> None:
+        first = self.as_of.replace(day=1)
+        if force or first != self._month_shown:
+            self._month_shown = first
+            days = grid_days(first)
+            self.load_month(first, days[0], days[-1])
+
+    @work(thread=True, exclusive=True, group="clinic", exit_on_error=False)
+    def load_clinic(self) -> None:
+        self.post_message(ClinicLoaded(clinic_settings()))
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def load_counts(self, as_of: dt.date) -> None:
+        counts = filter_counts(as_of)
+        if not get_current_worker().is_cancelled:
+            self.post_message(CountsLoaded(as_of, counts))
+
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
+    def load_list(self, pager: ListPager, generation: int, keep: SortKey | None) -> None:
+        size = pager.size()
+        cursor = 0
+        if keep is not None and pager.query.by_name and size:
+            cursor = min(index_of(pager.query, keep), size - 1)
+        start = cursor // PAGE * PAGE
+        rows = pager.page(start, PAGE) if size else []
+        if not get_current_worker().is_cancelled:
+            self.post_message(ListLoaded(generation, size, start, rows, cursor))
+
+    @work(thread=True, group="page", exit_on_error=False)
+    def load_page(self, pager: ListPager, generation: int, start: int, count: int) -> None:
+        self.post_message(PageLoaded(generation, start, pager.page(start, count)))
+
+    @work(thread=True, exclusive=True, group="month", exit_on_error=False)
+    def load_month(self, first: dt.date, from_day: dt.date, to_day: dt.date) -> None:
+        counts = day_counts(from_day, to_day)
+        if not get_current_worker().is_cancelled:
+            self.post_message(MonthLoaded(first, counts))
+
+    @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
+    def load_agenda(self, day: dt.date) -> None:
+        lines = day_agenda(day)
+        if not get_current_worker().is_cancelled:
+            self.post_message(AgendaLoaded(day, lines))
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_detail(self, patient_id: int, as_of: dt.date, region: str) -> None:
+        detail = patient_detail(patient_id, as_of, region=region)
+        if not get_current_worker().is_cancelled:
+            self.post_message(DetailLoaded(patient_id, detail))
+
+    # --- results -----------------------------------------------------------------------------
+
+    def on_clinic_loaded(self, message: ClinicLoaded) -> None:
+        self.clinic = message.settings
+        month = self.query_one("#month", MonthGrid)
+        month.open_weekdays = message.settings.open_weekdays
+        month.refresh()
+        if self.search_text:  # read the search again with the clinic's phone region
+            self.reload_list()
+
+    def on_counts_loaded(self, message: CountsLoaded) -> None:
+        if message.as_of == self.as_of:
+            self.counts = message.counts
+            self._show_filters()
+
+    def on_list_loaded(self, message: ListLoaded) -> None:
+        if message.generation != self._list_generation:
+            return
+        patients = self.query_one("#patients", PatientList)
+        rows = {message.start + i: row for i, row in enumerate(message.rows)}
+        patients.reset(message.size, rows, cursor=message.cursor)
+        self.search_count = message.size if self.search_text.strip() else None
+        self._show_filters()
+        if not message.size:
+            self._show_detail(None)
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        self.query_one("#patients", PatientList).put(message.generation, message.start,
+                                                    message.rows)
+
+    def on_month_loaded(self, message: MonthLoaded) -> None:
+        if message.first == self._month_shown:
+            self.query_one("#month", MonthGrid).show_counts(message.counts)
+
+    def on_agenda_loaded(self, message: AgendaLoaded) -> None:
+        if message.day == self.as_of:
+            agenda = self.query_one("#agenda", AgendaList)
+            agenda.reset(len(message.lines), dict(enumerate(message.lines)))
+            if not message.lines:
+                self._show_appointment_card(None)
+            self._show_day_title(len(message.lines))
+
+    def on_detail_loaded(self, message: DetailLoaded) -> None:
+        if message.patient_id == self._detail_for:
+            self.current_detail = message.detail
+            self.query_one("#detail", DetailPane).show(message.detail, self.as_of)
+
+    # --- showing -----------------------------------------------------------------------------
+
+    def _show_filters(self) -> None:
+        pane = self.query_one("#patients-pane")
+        pane.border_title = ("Search: all patients" if self.search_count is not None
+                             else filter_title(self.filter, self.as_of, self.today))
+        self.query_one("#filters", FilterBar).show(
+            chosen=self.filter, counts=self.counts, day=self.as_of, today=self.today,
+            search_count=self.search_count)
+
+    def _show_day_title(self, count: int | None = None) -> None:
+        shown = "…" if count is None else f"{count:,}"
+        title = self.query_one("#agenda-title", Static)
+        title.update(f" {fmt.long_day(self.as_of)} · {shown} appointments")
+        self.sub_title = " · ".join(filter(None, [self.app.sub_title,
+                                                  f"as of {fmt.long_day(self.as_of)}"]))
+
+    def _show_detail(self, patient_id: int | None) -> None:
+        self._detail_for = patient_id
+        if patient_id is None:
+            self.current_detail = None
+            self.query_one("#detail", DetailPane).show(None, self.as_of)
+            return
+        self.load_detail(patient_id, self.as_of, self.clinic.phone_region)
+
+    current_detail = None
+
+    # --- events from the panes ---------------------------------------------------------------
+
+    @on(VirtualList.NeedRows, "#patients")
+    def _patients_need_rows(self, message: VirtualList.NeedRows) -> None:
+        if self._pager is not None:
+            self.load_page(self._pager, message.source.generation, message.start,
+                           message.count)
+
+    @on(VirtualList.Highlighted, "#patients")
+    def _patient_highlighted(self, message: VirtualList.Highlighted) -> None:
+        if message.row is not None and message.row.id != self._detail_for:
+            self._show_detail(message.row.id)
+
+    @on(VirtualList.Highlighted, "#agenda")
+    def _appointment_highlighted(self, message: VirtualList.Highlighted) -> None:
+        self._show_appointment_card(message.row)
+        if message.source.has_focus and message.row is not None:
+            self._show_detail(message.row.patient_id)
+
+    def _show_appointment_card(self, line) -> None:
+        """Beside a narrow agenda: the highlighted appointment in full."""
+        card = self.query_one("#appointment-card", Static)
+        if line is None:
+            card.update("")
+            return
+        end = line.start + dt.timedelta(minutes=line.duration_minutes)
+        card.update(f"{line.start:%H:%M}–{end:%H:%M}  {line.chair or 'no chair'}\n"
+                    f"{line.name}\n{line.chart} · {line.kind.value} · "
+                    f"{fmt.STATUS_WORDS[line.status]}\nEnter: show this patient")
+
+    @on(VirtualList.Activated, "#agenda")
+    def _appointment_opened(self, message: VirtualList.Activated) -> None:
+        self.open_patient(message.row.chart)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        if widget.id == "patients" and widget.highlighted is not None:
+            if widget.highlighted.id != self._detail_for:
+                self._show_detail(widget.highlighted.id)
+        elif widget.id == "agenda" and widget.highlighted is not None:
+            self._show_detail(widget.highlighted.patient_id)
+
+    @on(MonthGrid.DayChosen)
+    def _day_chosen(self, message: MonthGrid.DayChosen) -> None:
+        self.choose_day(message.day)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if event.value.strip() != self.search_text.strip():
+            self.search_text = event.value
+            self.reload_list()
+        self.search_text = event.value
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one("#patients", PatientList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        search = self.query_one("#search", Input)
+        if event.key == "down" and search.has_focus:
+            self.query_one("#patients", PatientList).focus()
+            event.stop()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def choose_day(self, day: dt.date) -> None:
+        if day == self.as_of:
+            return
+        self.as_of = day
+        month = self.query_one("#month", MonthGrid)
+        if month.chosen != day:
+            month.chosen = day
+        self.counts = None
+        self._show_filters()
+        self._show_day_title()
+        self.load_counts(day)
+        keep = self.query_one("#patients", PatientList).highlighted
+        self.reload_list(keep=keep.key if keep is not None else None)
+        self.load_agenda(day)
+        self._load_month_if_needed()
+        if self._detail_for is not None:
+            self._show_detail(self._detail_for)
+
+    def action_today(self) -> None:
+        self.choose_day(self.today)
+
+    def action_step_day(self, days: int) -> None:
+        self.choose_day(self.as_of + dt.timedelta(days=days))
+
+    def action_filter(self, name: str) -> None:
+        chosen = Filter(name)
+        self._show_view("patients")
+        search = self.query_one("#search", Input)
+        if chosen == self.filter and not self.search_text:
+            self.query_one("#patients", PatientList).focus()
+            return
+        self.filter = chosen
+        if self.search_text:
+            self.search_text = ""
+            with search.prevent(Input.Changed):
+                search.value = ""
+        self.search_count = None
+        self._show_filters()
+        self.reload_list()
+        self.query_one("#patients", PatientList).focus()
+
+    def action_search(self) -> None:
+        self._show_view("patients")
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if self.search_text:
+            search.value = ""  # Input.Changed reloads the list
+        self.query_one("#patients", PatientList).focus()
+
+    def action_show_calendar(self) -> None:
+        self._show_view("calendar")
+        self.query_one("#month", MonthGrid).focus()
+
+    def action_show_patients(self) -> None:
+        self._show_view("patients")
+        self.query_one("#patients", PatientList).focus()
 
     def action_refresh(self) -> None:
-        self.load_lists()
+        keep = self.query_one("#patients", PatientList).highlighted
+        self.load_counts(self.as_of)
+        self.reload_list(keep=keep.key if keep is not None else None)
+        self.load_agenda(self.as_of)
+        self._load_month_if_needed(force=True)
+        if self._detail_for is not None:
+            self._show_detail(self._detail_for)
 
-    @work(thread=True, exclusive=True, group="lists", exit_on_error=False)
-    def load_lists(self) -> None:
-        self.post_message(ListsLoaded(desk_lists(clock.today())))
+    def action_help(self) -> None:
+        from frontdesk.tui.screens.help import HelpScreen
+        self.app.push_screen(HelpScreen(self))
 
-    def on_lists_loaded(self, message: ListsLoaded) -> None:
-        desk: DeskLists = message.lists
-        self.sub_title = " · ".join(filter(None, [self.app.sub_title,
-                                                  f"as of {desk.as_of:%a %d %b %Y}"]))
-        self._lines = {
-            "mid_stabilization": [
-                f"{'STALLED ' if e.stalled else ''}"
-                f"{badge(Phase.STABILIZATION, completed=e.infusions_completed, target=e.target)}"
-                f"  {e.name}" for e in desk.mid_stabilization],
-            "due_for_maintenance": [
-                f"{badge(Phase.MAINTENANCE, due=True, overdue=e.overdue):<7} "
-                f"{e.due_on:%d %b %y}  {e.name}" for e in desk.due_for_maintenance],
-            "not_seen_over_a_month": [
-                f"{e.last_seen:%d %b %y}  {e.name}" if e.last_seen else f"never      {e.name}"
-                for e in desk.not_seen_over_a_month]}
-        for widget_id in self._lines:
-            self._show(widget_id)
+    def action_edit_notes(self) -> None:
+        detail = self.current_detail
+        if detail is None:
+            self.notify("Highlight a patient first", severity="warning")
+            return
+        from frontdesk.tui.screens.notes import NotesScreen
 
-    def on_resize(self) -> None:
-        for widget_id in self._lines:  # what fits changed; the rows are already here
-            self._show(widget_id)
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self._show_detail(detail.id)
+        self.app.push_screen(NotesScreen(detail), saved)
 
-    def _show(self, widget_id: str) -> None:
-        lines = self._lines[widget_id]
-        panel = self.query_one(f"#{widget_id}", Static)
-        panel.border_title = f"{len(lines)} {TITLES[widget_id]}"  # the count survives narrowing
-        room = max(1, panel.content_size.height)
-        if len(lines) > room:
-            lines = lines[:room - 1] + [f"… and {len(lines) - room + 1} more"]
-        panel.update(Text("\n".join(lines) if lines else "Nobody"))  # names are never markup
+    def open_patient(self, chart: str) -> None:
+        """Show one patient: find it by chart number and put the cursor on it."""
+        self._show_view("patients")
+        search = self.query_one("#search", Input)
+        search.value = chart
+        self.query_one("#patients", PatientList).focus()

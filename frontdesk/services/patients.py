@@ -1,0 +1,416 @@
+"""The desk's patient list and patient detail, a page at a time.
+
+The list never loads every patient. Lists sorted by name (All, Mid-stabilization and any
+search) page through the `patient.search_key` index with keyset pagination: the next page
+starts after the last key shown. Lists sorted by a computed date (Due for maintenance, Not
+seen) fetch their members' ids in that order with one query, and the rows' columns a page at
+a time. Every row is computed as of a date with the same subqueries as services.lists, so a
+badge never disagrees with the lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import reduce
+
+from peewee import JOIN, fn
+
+from frontdesk import clock
+from frontdesk.db import models as m
+from frontdesk.db.connection import read_snapshot, write_transaction
+from frontdesk.domain import lists as rules
+from frontdesk.domain.dates import start_of_day, start_of_next_day
+from frontdesk.domain.errors import Conflict, NotFound, ValidationError
+from frontdesk.domain.model import Kind, Phase, Status
+from frontdesk.domain.phases import badge
+from frontdesk.domain.search import SearchTerms
+from frontdesk.domain.validation import format_phone
+from frontdesk.services import audit
+from frontdesk.services.lists import (as_date, as_datetime, completed_infusions_by, last_completed_infusion,
+                                      members, next_booked, seen_by)
+
+P = m.Patient
+A = m.Appointment
+
+NOTES_MAX_CHARS = 10_000
+
+
+class Filter(StrEnum):
+    """The desk's filters; the three lists keep the names `frontdesk lists` uses."""
+    ALL = "all"
+    MID_STABILIZATION = "mid_stabilization"
+    DUE_FOR_MAINTENANCE = "due_for_maintenance"
+    NOT_SEEN = "not_seen_over_a_month"
+    DAY = "day"  # patients with an appointment (not cancelled) on the chosen day
+
+
+#: (search_key, id): the keyset order of name-sorted lists.
+SortKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    as_of: dt.date
+    filter: Filter = Filter.ALL
+    search: SearchTerms = field(default_factory=SearchTerms)
+
+    @property
+    def searching(self) -> bool:
+        return not self.search.empty
+
+    @property
+    def by_name(self) -> bool:
+        """Sorted by name, so it pages by keyset; otherwise by a computed date."""
+        return self.searching or self.filter in (Filter.ALL, Filter.MID_STABILIZATION)
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    id: int
+    chart: str
+    name: str
+    phase: Phase
+    badge: str
+    stalled: bool
+    last_seen: dt.date | None
+    next_booked: dt.datetime | None
+    key: SortKey
+
+
+# --- which patients ----------------------------------------------------------------------------
+
+def _search_conditions(terms: SearchTerms):
+    readings = []
+    if terms.words:
+        readings.append(reduce(operator.and_, [P.search_key.contains(w) for w in terms.words]))
+    if terms.chart_part:
+        readings.append(P.chart_number.contains(terms.chart_part))
+    if terms.dates:
+        readings.append(P.date_of_birth.in_(list(terms.dates)))
+    if terms.phone_e164:
+        readings.append(P.phone == terms.phone_e164)
+    if terms.phone_digits:
+        readings.append(P.phone.contains(terms.phone_digits))
+    return [reduce(operator.or_, readings)] if readings else []
+
+
+def _appointments_on(day: dt.date, *columns):
+    """The day's appointments that are still on (not cancelled)."""
+    return A.select(*columns).where(A.start >= start_of_day(day), A.start < start_of_next_day(day),
+                                    A.status != Status.CANCELLED.value)
+
+
+def _conditions(q: ListQuery) -> list:
+    if q.searching:
+        return _search_conditions(q.search)
+    if q.filter in (Filter.MID_STABILIZATION, Filter.DUE_FOR_MAINTENANCE, Filter.NOT_SEEN):
+        return members(q.filter.value, q.as_of)
+    if q.filter == Filter.DAY:
+        return [P.id.in_(_appointments_on(q.as_of, A.patient))]
+    return []
+
+
+def count(q: ListQuery) -> int:
+    conditions = _conditions(q)
+    query = P.select(fn.COUNT(P.id))
+    return (query.where(*conditions) if conditions else query).scalar()
+
+
+def filter_counts(as_of: dt.date) -> dict[Filter, int]:
+    """Every filter's size as of a date, from one snapshot (the lists' sizes equal
+    `frontdesk lists`)."""
+    with read_snapshot():
+        return {f: count(ListQuery(as_of, f)) for f in Filter}
+
+
+def ordered_ids(q: ListQuery) -> list[int]:
+    """The members of a list sorted by a computed date, in the order the desk shows them:
+    due for maintenance by due date (overdue first), not seen by last seen (never first),
+    the day's patients by their first appointment."""
+    if q.by_name:
+        raise ValueError("lists sorted by name page by keyset; use rows_after")
+    if q.filter == Filter.DUE_FOR_MAINTENANCE:
+        query = (P.select(P.id, P.chart_number, P.phase_since, P.maintenance_interval_months,
+                          last_completed_infusion(q.as_of).alias("last"))
+                 .where(*_conditions(q)).tuples())
+        due = [(rules.due_on(last_infusion=as_date(last), interval_months=months,
+                             phase_since=since), chart, pid)
+               for pid, chart, since, months, last in query]
+        return [pid for _, _, pid in sorted(due)]
+    if q.filter == Filter.NOT_SEEN:
+        last_seen = seen_by(q.as_of).select(fn.MAX(A.start))
+        query = (P.select(P.id, P.chart_number, last_seen.alias("last_seen"))
+                 .where(*_conditions(q)).tuples())
+        unseen = [(last is not None, as_date(last) or dt.date.min, chart, pid)
+                  for pid, chart, last in query]
+        return [row[-1] for row in sorted(unseen)]
+    first = fn.MIN(A.start)
+    query = (_appointments_on(q.as_of, A.patient, first).join(P)
+             .group_by(A.patient, P.search_key).order_by(first, P.search_key, A.patient)
+             .tuples())
+    return [pid for pid, _ in query]
+
+
+# --- what each row shows --------------------------------------------------------------------
+
+def _row_query(as_of: dt.date):
+    since_phase = A.start >= P.phase_since
+    infusion = A.kind == Kind.INFUSION.value
+    return P.select(
+        P.id, P.chart_number, P.last_name, P.first_name, P.phase, P.phase_since,
+        P.stabilization_target, P.maintenance_interval_months, P.search_key,
+        completed_infusions_by(as_of, since_phase).select(fn.COUNT(A.id)).alias("k"),
+        last_completed_infusion(as_of, since_phase).alias("last_in_phase"),
+        last_completed_infusion(as_of).alias("last_infusion"),
+        next_booked(as_of, infusion).alias("next_infusion"),
+        seen_by(as_of).select(fn.MAX(A.start)).alias("last_seen"),
+        next_booked(as_of).alias("next_booked"))
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """Where a patient stands as of a date: the facts behind the badge."""
+    completed: int
+    stalled: bool
+    due_on: dt.date | None
+    due: bool
+    overdue: bool
+    badge: str
+
+
+def _standing(row: dict, as_of: dt.date) -> _Standing:
+    phase = Phase(row["phase"])
+    has_booked_infusion = row["next_infusion"] is not None
+    stalled = phase == Phase.STABILIZATION and rules.is_stalled(
+        phase_since=row["phase_since"], last_completed_since_phase=as_date(row["last_in_phase"]),
+        has_booked_infusion=has_booked_infusion, as_of=as_of)
+    due_on = due = overdue = None
+    if phase == Phase.MAINTENANCE:
+        due_on = rules.due_on(last_infusion=as_date(row["last_infusion"]),
+                              interval_months=row["maintenance_interval_months"],
+                              phase_since=row["phase_since"])
+        due = not has_booked_infusion and due_on <= rules.due_window_end(as_of)
+        overdue = due and due_on < as_of
+    return _Standing(
+        completed=row["k"], stalled=stalled, due_on=due_on, due=bool(due),
+        overdue=bool(overdue),
+        badge=badge(phase, completed=row["k"], target=row["stabilization_target"],
+                    due=bool(due), overdue=bool(overdue)))
+
+
+def _row(row: dict, as_of: dt.date) -> PatientRow:
+    standing = _standing(row, as_of)
+    return PatientRow(
+        id=row["id"], chart=row["chart_number"],
+        name=rules.display_name(row["last_name"], row["first_name"]),
+        phase=Phase(row["phase"]), badge=standing.badge, stalled=standing.stalled,
+        last_seen=as_date(row["last_seen"]), next_booked=as_datetime(row["next_booked"]),
+        key=(row["search_key"], row["id"]))
+
+
+def rows_for_ids(ids: list[int], as_of: dt.date) -> list[PatientRow]:
+    """The rows of these patients, in the order given."""
+    if not ids:
+        return []
+    found = {r["id"]: _row(r, as_of) for r in _row_query(as_of).where(P.id.in_(ids)).dicts()}
+    return [found[pid] for pid in ids if pid in found]
+
+
+def _keys_in_order(q: ListQuery, *extra, descending: bool = False):
+    """(id) of a name-sorted list. A search scans the table and keeps the top rows, which
+    beats walking the name index when matches are rare; a plain list walks the index."""
+    conditions = [*_conditions(q), *extra]
+    sort_key = P.search_key.concat("") if q.searching else P.search_key
+    order = (sort_key.desc(), P.id.desc()) if descending else (sort_key, P.id)
+    query = P.select(P.id)
+    return (query.where(*conditions) if conditions else query).order_by(*order)
+
+
+def _after(key: SortKey):
+    return (P.search_key > key[0]) | ((P.search_key == key[0]) & (P.id > key[1]))
+
+
+def _before(key: SortKey):
+    return (P.search_key < key[0]) | ((P.search_key == key[0]) & (P.id < key[1]))
+
+
+def _rows(ids_query, as_of: dt.date) -> list[PatientRow]:
+    return rows_for_ids([pid for (pid,) in ids_query.tuples()], as_of)
+
+
+def rows_after(q: ListQuery, key: SortKey | None, limit: int) -> list[PatientRow]:
+    """The next `limit` rows in name order after `key` (from the start when None)."""
+    extra = [_after(key)] if key is not None else []
+    return _rows(_keys_in_order(q, *extra).limit(limit), q.as_of)
+
+
+def rows_before(q: ListQuery, key: SortKey, limit: int) -> list[PatientRow]:
+    """The `limit` rows just before `key` in name order, in name order."""
+    rows = _rows(_keys_in_order(q, _before(key), descending=True).limit(limit), q.as_of)
+    return rows[::-1]
+
+
+def rows_at(q: ListQuery, offset: int, limit: int) -> list[PatientRow]:
+    """Rows by position, for a jump far from any page already shown (scrollbar, End)."""
+    return _rows(_keys_in_order(q).offset(offset).limit(limit), q.as_of)
+
+
+def index_of(q: ListQuery, key: SortKey) -> int:
+    """Where a patient sits in a name-sorted list (how many rows come before it)."""
+    return P.select(fn.COUNT(P.id)).where(*_conditions(q), _before(key)).scalar()
+
+
+class ListPager:
+    """One list's rows by position, fetched a page at a time.
+
+    Name-sorted lists continue from the nearest page already fetched (keyset), so scrolling
+    reads index ranges; only a jump far from everything fetched falls back to OFFSET.
+    Lists sorted by a computed date hold their members' ids and fetch the rows by id.
+    Not thread-safe: use one pager from one worker at a time.
+    """
+
+    def __init__(self, q: ListQuery) -> None:
+        self.query = q
+        self._keys: dict[int, SortKey] = {}
+        self._ids: list[int] | None = None
+
+    def size(self) -> int:
+        if not self.query.by_name:
+            self._ids = ordered_ids(self.query)
+            return len(self._ids)
+        return count(self.query)
+
+    def page(self, offset: int, limit: int) -> list[PatientRow]:
+        """Rows offset .. offset+limit-1 (fewer at the end of the list)."""
+        q = self.query
+        if not q.by_name:
+            if self._ids is None:
+                self._ids = ordered_ids(q)
+            return rows_for_ids(self._ids[offset:offset + limit], q.as_of)
+        if offset == 0:
+            rows = rows_after(q, None, limit)
+        elif offset - 1 in self._keys:
+            rows = rows_after(q, self._keys[offset - 1], limit)
+        elif offset + limit in self._keys:
+            rows = rows_before(q, self._keys[offset + limit], limit)
+        else:
+            rows = rows_at(q, offset, limit)
+        for position, row in enumerate(rows, start=offset):
+            self._keys[position] = row.key
+        return rows
+
+
+# --- one patient ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AppointmentLine:
+    id: int
+    start: dt.datetime
+    duration_minutes: int
+    kind: Kind
+    status: Status
+    chair: str | None
+
+
+@dataclass(frozen=True)
+class PhaseStep:
+    at: dt.datetime
+    from_phase: Phase | None
+    to_phase: Phase
+    reason: str
+    staff: str
+
+
+@dataclass(frozen=True)
+class PatientDetail:
+    id: int
+    chart: str
+    first_name: str
+    last_name: str
+    name: str
+    date_of_birth: dt.date
+    phone: str            # formatted for the clinic's region
+    email: str | None
+    registered_on: dt.date
+    phase: Phase
+    phase_since: dt.date
+    badge: str
+    stabilization_target: int
+    infusions_completed: int  # k: in this stabilization phase, as of the date
+    stalled: bool
+    maintenance_interval_months: int
+    due_on: dt.date | None
+    last_infusion: dt.date | None
+    last_seen: dt.date | None
+    history: tuple[PhaseStep, ...]
+    recent: tuple[AppointmentLine, ...]    # newest first
+    upcoming: tuple[AppointmentLine, ...]  # soonest first
+    notes: str
+    version: int
+
+
+def _lines(query) -> tuple[AppointmentLine, ...]:
+    return tuple(AppointmentLine(id=aid, start=as_datetime(start), duration_minutes=minutes,
+                                 kind=Kind(kind), status=Status(status), chair=chair)
+                 for aid, start, minutes, kind, status, chair in query.tuples())
+
+
+def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
+                   appointments: int = 5) -> PatientDetail:
+    """Everything the detail pane shows, as of a date, from one snapshot."""
+    with read_snapshot():
+        row = (_row_query(as_of).select_extend(P.date_of_birth, P.phone, P.email,
+                                               P.registered_on, P.notes, P.version)
+               .where(P.id == patient_id).dicts().get_or_none())
+        if row is None:
+            raise NotFound("that patient is no longer in the database")
+        standing = _standing(row, as_of)
+        history = tuple(
+            PhaseStep(at=as_datetime(at), from_phase=Phase(src) if src else None,
+                      to_phase=Phase(dst), reason=reason, staff=who)
+            for at, src, dst, reason, who in (
+                m.PhaseChange.select(m.PhaseChange.at, m.PhaseChange.from_phase,
+                                     m.PhaseChange.to_phase, m.PhaseChange.reason,
+                                     m.Staff.username)
+                .join(m.Staff).where(m.PhaseChange.patient == patient_id)
+                .order_by(m.PhaseChange.at, m.PhaseChange.id).tuples()))
+        columns = (A.id, A.start, A.duration_minutes, A.kind, A.status, m.Chair.name)
+        base = (A.select(*columns).join(m.Chair, join_type=JOIN.LEFT_OUTER)
+                .where(A.patient == patient_id))
+        day = start_of_day(as_of)
+        recent = _lines(base.where(A.start < day).order_by(A.start.desc()).limit(appointments))
+        upcoming = _lines(base.where(A.start >= day).order_by(A.start).limit(appointments))
+    return PatientDetail(
+        id=row["id"], chart=row["chart_number"], first_name=row["first_name"],
+        last_name=row["last_name"], name=rules.display_name(row["last_name"], row["first_name"]),
+        date_of_birth=row["date_of_birth"], phone=format_phone(row["phone"], region),
+        email=row["email"], registered_on=row["registered_on"], phase=Phase(row["phase"]),
+        phase_since=row["phase_since"], badge=standing.badge,
+        stabilization_target=row["stabilization_target"],
+        infusions_completed=standing.completed, stalled=standing.stalled,
+        maintenance_interval_months=row["maintenance_interval_months"],
+        due_on=standing.due_on, last_infusion=as_date(row["last_infusion"]),
+        last_seen=as_date(row["last_seen"]), history=history, recent=recent,
+        upcoming=upcoming, notes=row["notes"] or "", version=row["version"])
+
+
+def save_notes(patient_id: int, notes: str, *, expected_version: int, staff: str) -> int:
+    """Replace the desk notes; refused when someone changed the patient meanwhile.
+
+    Returns the patient's new version."""
+    if len(notes) > NOTES_MAX_CHARS:
+        raise ValidationError(f"notes are longer than {NOTES_MAX_CHARS:,} characters")
+    with write_transaction():
+        staff_id = audit.staff_id(staff)
+        changed = (P.update(notes=notes, version=P.version + 1, updated_at=clock.now())
+                   .where(P.id == patient_id, P.version == expected_version).execute())
+        if not changed:
+            if not P.select().where(P.id == patient_id).exists():
+                raise NotFound("that patient is no longer in the database")
+            raise Conflict("someone else changed this patient meanwhile; "
+                           "your notes were kept: look at theirs and save again")
+        audit.record(staff_id, "edit_notes", "patient", patient_id, chars=len(notes))
+        return expected_version + 1

@@ -1,0 +1,231 @@
+"""A list that draws only the lines on screen and asks for the rows it is missing.
+
+The owner says how many rows there are (`reset`), hands rows in as they arrive (`put`) and
+answers `NeedRows` by fetching a page in a worker. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PAGE = 60  # rows fetched per request; a screenful on the largest terminals
+
+
+class VirtualList(ScrollView, can_focus=True):
+    """Subclasses draw a row with `row_text`; rows not fetched yet show a placeholder."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump_to(0)", "First", show=False),
+        Binding("end", "jump_to(-1)", "Last", show=False),
+        Binding("enter", "activate", "Open", show=False),
+    ]
+    COMPONENT_CLASSES = {"virtual-list--cursor", "virtual-list--header",
+                         "virtual-list--placeholder"}
+
+    class NeedRows(Message):
+        def __init__(self, source: "VirtualList", start: int, count: int) -> None:
+            super().__init__()
+            self.source = source
+            self.start = start
+            self.count = count
+
+        @property
+        def control(self) -> "VirtualList":
+            return self.source
+
+    class Highlighted(Message):
+        def __init__(self, source: "VirtualList", index: int, row: Any) -> None:
+            super().__init__()
+            self.source = source
+            self.index = index
+            self.row = row
+
+        @property
+        def control(self) -> "VirtualList":
+            return self.source
+
+    class Activated(Highlighted):
+        """Enter (or a click on the highlighted row)."""
+
+    header: str = ""      # a fixed first line (column titles); empty for none
+    empty_text: str = "Nothing to show"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.row_count = 0
+        self.cursor = 0
+        self.generation = 0       # bumped by reset(); answers for older generations are dropped
+        self.loaded = False       # False until the first reset(): shows "Loading…"
+        self._rows: dict[int, Any] = {}
+        self._asked: set[int] = set()  # page numbers requested and not answered yet
+
+    # --- data in ----------------------------------------------------------------------------
+
+    def reset(self, row_count: int, rows: dict[int, Any] | None = None,
+              cursor: int = 0) -> int:
+        """A new list: forget every row. Returns the new generation."""
+        self.generation += 1
+        self.loaded = True
+        self.row_count = row_count
+        self._rows = dict(rows or {})
+        self._asked = set()
+        self.cursor = max(0, min(cursor, row_count - 1))
+        self.virtual_size = Size(self.scrollable_content_region.width,
+                                 row_count + self._header_lines)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._keep_cursor_visible()
+        self.refresh()
+        self._ask_for_missing()
+        self._announce()
+        return self.generation
+
+    def put(self, generation: int, start: int, rows: list[Any]) -> None:
+        if generation != self.generation:
+            return
+        for index, row in enumerate(rows, start=start):
+            self._rows[index] = row
+        self._asked.discard(start // PAGE)
+        self.refresh()
+        if start <= self.cursor < start + len(rows):
+            self._announce()
+
+    def row(self, index: int) -> Any:
+        return self._rows.get(index)
+
+    @property
+    def highlighted(self) -> Any:
+        return self._rows.get(self.cursor) if self.row_count else None
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    @property
+    def _header_lines(self) -> int:
+        return 1 if self.header else 0
+
+    def header_text(self, width: int) -> Text:
+        return Text(self.header)
+
+    def row_text(self, row: Any, width: int) -> Text:
+        raise NotImplementedError
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if self.header and y == 0:
+            style = self.get_component_rich_style("virtual-list--header")
+            return self._strip(self.header_text(width), width, style)
+        index = self.scroll_offset.y + y - self._header_lines
+        if not self.row_count:
+            if y == self._header_lines:
+                text = self.empty_text if self.loaded else "Loading…"
+                style = self.get_component_rich_style("virtual-list--placeholder")
+                return self._strip(Text(text), width, style)
+            return Strip.blank(width, self.rich_style)
+        if index >= self.row_count:
+            return Strip.blank(width, self.rich_style)
+        row = self._rows.get(index)
+        if row is None:
+            style = self.get_component_rich_style("virtual-list--placeholder")
+            return self._strip(Text("…"), width, style)
+        text = self.row_text(row, width)
+        # the cursor's look differs with and without focus (frontdesk.tcss)
+        style = (self.get_component_rich_style("virtual-list--cursor")
+                 if index == self.cursor else None)
+        return self._strip(text, width, style)
+
+    def _strip(self, text: Text, width: int, style: Style | None) -> Strip:
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments).adjust_cell_length(width)
+        base = self.rich_style
+        strip = Strip([Segment(t, base + s if s else base, c) for t, s, c in strip])
+        return strip.apply_style(style) if style else strip
+
+    # --- asking for rows --------------------------------------------------------------------
+
+    def _visible_range(self) -> range:
+        top = int(self.scroll_offset.y)
+        height = max(1, self.size.height - self._header_lines)
+        return range(top, min(self.row_count, top + height))
+
+    def _ask_for_missing(self) -> None:
+        if not self.row_count:
+            return
+        for index in self._visible_range():
+            if index not in self._rows:
+                page = index // PAGE
+                if page not in self._asked:
+                    self._asked.add(page)
+                    self.post_message(self.NeedRows(self, page * PAGE, PAGE))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._ask_for_missing()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width,
+                                 self.row_count + self._header_lines)
+        self._keep_cursor_visible()
+        self._ask_for_missing()
+
+    # --- moving -----------------------------------------------------------------------------
+
+    def move_to(self, index: int) -> None:
+        if not self.row_count:
+            return
+        index = max(0, min(index, self.row_count - 1))
+        if index != self.cursor:
+            self.cursor = index
+            self._keep_cursor_visible()
+            self.refresh()
+            self._announce()
+
+    def _keep_cursor_visible(self) -> None:
+        height = max(1, self.size.height - self._header_lines)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        self._ask_for_missing()
+
+    def _announce(self) -> None:
+        if self.row_count:
+            self.post_message(self.Highlighted(self, self.cursor, self.highlighted))
+
+    def action_cursor(self, step: int) -> None:
+        self.move_to(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * max(1, self.size.height - self._header_lines - 1))
+
+    def action_jump_to(self, index: int) -> None:
+        self.move_to(self.row_count - 1 if index < 0 else index)
+
+    def action_activate(self) -> None:
+        if self.row_count and self.highlighted is not None:
+            self.post_message(self.Activated(self, self.cursor, self.highlighted))
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y - self._header_lines
+        if line < 0:
+            return
+        index = int(self.scroll_offset.y) + line
+        if index < self.row_count:
+            again = index == self.cursor
+            self.move_to(index)
+            if again or event.chain > 1:
+                self.action_activate()
