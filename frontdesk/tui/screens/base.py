@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Generic, TypeVar
 
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -34,5 +35,8 @@ class DeskBaseScreen(ReportsWorkerErrors, Screen):
     pass
 
 
-class DeskModalScreen(ReportsWorkerErrors, ModalScreen):
+ResultType = TypeVar("ResultType")
+
+
+class DeskModalScreen(ReportsWorkerErrors, ModalScreen[ResultType], Generic[ResultType]):
     pass

@@ -31,8 +31,8 @@ def key_table(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
             continue
         seen.add((display, description))
         sections.setdefault(name, []).append((display, description))
-    order = {"This screen": 1, "Everywhere": 2}
-    return sorted(sections.items(), key=lambda item: order.get(item[0], 0))
+    order = {"This screen": 0, "Everywhere": 2}
+    return sorted(sections.items(), key=lambda item: order.get(item[0], 1))
 
 
 class HelpScreen(ModalScreen[None]):

@@ -36,7 +36,10 @@ class DetailPane(VerticalScroll, can_focus=False):
     def compose(self):
         yield Static("No patient highlighted", id="detail-body")
 
+    patient: PatientDetail | None = None  # the one shown
+
     def show(self, detail: PatientDetail | None, as_of: dt.date) -> None:
+        self.patient = detail
         body = self.query_one("#detail-body", Static)
         if detail is None:
             body.update("No patient highlighted")

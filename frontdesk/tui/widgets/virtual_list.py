@@ -21,7 +21,7 @@ from textual.strip import Strip
 PAGE = 60  # rows fetched per request; a screenful on the largest terminals
 
 
-class VirtualList(ScrollView, can_focus=True):
+class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     """Subclasses draw a row with `row_text`; rows not fetched yet show a placeholder."""
 
     BINDINGS = [

@@ -1,0 +1,25 @@
+"""Helpers for driving the desk under Pilot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+#: A Friday: the demo clinic is open and the day has appointments.
+DESK_DAY = dt.date(2026, 11, 20)
+
+
+async def settle(pilot, rounds: int = 4) -> None:
+    """Let every worker finish and every message they posted be handled (a result can
+    start another worker: the list's first row loads the detail)."""
+    app = pilot.app
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text, one line per row."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
