@@ -18,7 +18,8 @@ class FrontdeskApp(App):
     CSS_PATH = "frontdesk.tcss"
     TITLE = "frontdesk"
     COMMANDS = App.COMMANDS | {PatientCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
+    # ctrl+q is listed by F1 and the palette; the footer keeps its room for the desk's keys
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False)]
 
     def __init__(self, db_target: str, clinic_name: str = "",
                  desk: DeskSettings | None = None) -> None:

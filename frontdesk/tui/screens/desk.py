@@ -41,7 +41,8 @@ FILTERS = Binding.Group("Filter", compact=True)
 class DeskScreen(DeskBaseScreen):
     HELP_TITLE = "The desk"
     BINDINGS = [
-        Binding("slash", "search", "Find", id="desk.search"),
+        # priority: the app moves the focus before it hands on the keys typed right after
+        Binding("slash", "search", "Find", id="desk.search", priority=True),
         Binding("escape", "clear_search", "Clear search", show=False, id="desk.clear_search"),
         Binding("1", "filter('all')", "All patients", group=FILTERS, id="desk.filter_all"),
         Binding("2", "filter('mid_stabilization')", "Mid-stabilization", group=FILTERS,
@@ -102,7 +103,7 @@ class DeskScreen(DeskBaseScreen):
     def on_mount(self) -> None:
         self.sub_title = self.app.sub_title
         self._fit_layout(self.app.size.width)
-        self.query_one("#patients", PatientList).focus()
+        self.set_focus(self.query_one("#patients", PatientList))
         self._show_day_title()
         self.load_clinic()
         self.reload_all()
@@ -318,12 +319,12 @@ class DeskScreen(DeskBaseScreen):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        self.query_one("#patients", PatientList).focus()
+        self.set_focus(self.query_one("#patients", PatientList))
 
     def on_key(self, event: events.Key) -> None:
         search = self.query_one("#search", Input)
         if event.key == "down" and search.has_focus:
-            self.query_one("#patients", PatientList).focus()
+            self.set_focus(self.query_one("#patients", PatientList))
             event.stop()
 
     # --- actions -----------------------------------------------------------------------------
@@ -357,7 +358,7 @@ class DeskScreen(DeskBaseScreen):
         self._show_view("patients")
         search = self.query_one("#search", Input)
         if chosen == self.filter and not self.search_text:
-            self.query_one("#patients", PatientList).focus()
+            self.set_focus(self.query_one("#patients", PatientList))
             return
         self.filter = chosen
         if self.search_text:
@@ -367,25 +368,30 @@ class DeskScreen(DeskBaseScreen):
         self.search_count = None
         self._show_filters()
         self.reload_list()
-        self.query_one("#patients", PatientList).focus()
+        self.set_focus(self.query_one("#patients", PatientList))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "search" and isinstance(self.focused, Input):
+            return False  # "/" is part of what is typed there (03/07/1984)
+        return True
 
     def action_search(self) -> None:
         self._show_view("patients")
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)
         if self.search_text:
             search.value = ""  # Input.Changed reloads the list
-        self.query_one("#patients", PatientList).focus()
+        self.set_focus(self.query_one("#patients", PatientList))
 
     def action_show_calendar(self) -> None:
         self._show_view("calendar")
-        self.query_one("#month", MonthGrid).focus()
+        self.set_focus(self.query_one("#month", MonthGrid))
 
     def action_show_patients(self) -> None:
         self._show_view("patients")
-        self.query_one("#patients", PatientList).focus()
+        self.set_focus(self.query_one("#patients", PatientList))
 
     def action_refresh(self) -> None:
         keep = self.query_one("#patients", PatientList).highlighted
@@ -417,4 +423,4 @@ class DeskScreen(DeskBaseScreen):
         self._show_view("patients")
         search = self.query_one("#search", Input)
         search.value = chart
-        self.query_one("#patients", PatientList).focus()
+        self.set_focus(self.query_one("#patients", PatientList))

@@ -130,7 +130,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         index = self.scroll_offset.y + y - self._header_lines
         if not self.row_count:
             if y == self._header_lines:
-                text = self.empty_text if self.loaded else "Loading…"
+                text = " " + (self.empty_text if self.loaded else "Loading…")
                 style = self.get_component_rich_style("virtual-list--placeholder")
                 return self._strip(Text(text), width, style)
             return Strip.blank(width, self.rich_style)
