@@ -42,10 +42,11 @@ class SearchTerms:
                     or self.phone_e164)
 
 
-def _full_year(two_digits: int, today: dt.date) -> int:
-    """A two-digit year of birth is the latest one not in the future: 84 -> 1984."""
-    year = today.year - today.year % 100 + two_digits
-    return year if year <= today.year else year - 100
+def _birth_date(two_digit_year: int, month: int, day: int, today: dt.date) -> dt.date:
+    """A two-digit year of birth gives the latest such date not in the future: 84 -> 1984,
+    and on 2026-11-21 '12/25/26' is 1926-12-25."""
+    born = dt.date(today.year - today.year % 100 + two_digit_year, month, day)
+    return born if born <= today else born.replace(year=born.year - 100)
 
 
 def read_date_of_birth(text: str, region: str, today: dt.date) -> dt.date | None:
@@ -56,10 +57,11 @@ def read_date_of_birth(text: str, region: str, today: dt.date) -> dt.date | None
             return dt.date(*(int(part) for part in match.groups()))
         if match := _SLASHED.fullmatch(text):
             first, second, year_text = match.groups()
-            year = int(year_text) if len(year_text) == 4 else _full_year(int(year_text), today)
             month, day = ((int(first), int(second)) if region in MONTH_FIRST_REGIONS
                           else (int(second), int(first)))
-            return dt.date(year, month, day)
+            if len(year_text) == 2:
+                return _birth_date(int(year_text), month, day, today)
+            return dt.date(int(year_text), month, day)
     except ValueError:
         return None
     return None
