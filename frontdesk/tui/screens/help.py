@@ -15,9 +15,8 @@ SECTION_NAMES = {"App": "Everywhere"}
 
 def key_table(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
     """The keys active on `screen` (its focused widget's, its own and the app's), grouped."""
-    sections: dict[str, list[tuple[str, str]]] = {}
-    seen: set[tuple[str, str]] = set()
-    for key, active in screen.active_bindings.items():
+    sections: dict[str, dict[str, list[str]]] = {}  # section -> description -> keys
+    for active in screen.active_bindings.values():
         binding = active.binding
         if binding.system and binding.action != "command_palette":
             continue
@@ -26,13 +25,13 @@ def key_table(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
             "This screen" if active.node is screen
             else getattr(type(active.node), "HELP_NAME", owner))
         display = screen.app.get_key_display(binding)
-        description = binding.description or binding.action
-        if (display, description) in seen:
-            continue
-        seen.add((display, description))
-        sections.setdefault(name, []).append((display, description))
+        keys = sections.setdefault(name, {}).setdefault(binding.description or binding.action, [])
+        if display not in keys:
+            keys.append(display)
+    grouped = {name: [(" / ".join(keys), description) for description, keys in found.items()]
+               for name, found in sections.items()}
     order = {"This screen": 0, "Everywhere": 2}
-    return sorted(sections.items(), key=lambda item: order.get(item[0], 1))
+    return sorted(grouped.items(), key=lambda item: order.get(item[0], 1))
 
 
 class HelpScreen(ModalScreen[None]):
