@@ -101,7 +101,9 @@ def postgres_url():
         port = s.getsockname()[1]
     data = folder / "data"
     subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust",
-                    "-U", "postgres", "--no-sync"], check=True, capture_output=True)
+                    "-U", "postgres", "--no-sync",
+                    # the same text order as SQLite, whatever the machine's locale
+                    "--locale=C", "-E", "UTF8"], check=True, capture_output=True)
     subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l",
                     str(folder / "log"), "-o",
                     f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off",

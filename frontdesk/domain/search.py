@@ -45,8 +45,15 @@ class SearchTerms:
 def _birth_date(two_digit_year: int, month: int, day: int, today: dt.date) -> dt.date:
     """A two-digit year of birth gives the latest such date not in the future: 84 -> 1984,
     and on 2026-11-21 '12/25/26' is 1926-12-25."""
-    born = dt.date(today.year - today.year % 100 + two_digit_year, month, day)
-    return born if born <= today else born.replace(year=born.year - 100)
+    century = today.year - today.year % 100
+    for year in (century + two_digit_year, century - 100 + two_digit_year):
+        try:
+            born = dt.date(year, month, day)
+        except ValueError:  # Feb 29 of a century year that is not a leap year
+            continue
+        if born <= today:
+            return born
+    raise ValueError("no such date of birth")
 
 
 def read_date_of_birth(text: str, region: str, today: dt.date) -> dt.date | None:

@@ -213,10 +213,6 @@ def test_two_digit_years_give_the_latest_date_not_in_the_future(month, day, yy, 
     assert later is None or later > today
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "domain/search.py _birth_date builds the date in today's century first, so when that "
-    "century's year is not a leap year (2100) dt.date raises and the text reads as no date, "
-    "although 2000-02-29 is a past date of birth"))
 def test_leap_day_of_a_century_year_from_the_next_century():
     assert read_date_of_birth("2/29/00", "US", D(2100, 3, 1)) == D(2000, 2, 29)
 
