@@ -321,6 +321,8 @@ class Tmux:
 
     def close(self) -> None:
         self.tmux("kill-server", check=False)
+        folder = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)  # tmux leaves the socket file
 
 
 # --- the workers' service calls alone --------------------------------------------------------
