@@ -308,3 +308,16 @@ async def test_a_refused_save_is_a_message_not_a_crash(desk_db, monkeypatch):
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, NotesScreen)
         assert clock.today() == DESK_DAY
+
+
+async def test_when_the_list_fails_the_calendar_still_loads(desk_db, monkeypatch):
+    def broken(self):
+        raise RuntimeError("database is locked")
+    monkeypatch.setattr(patient_service.ListPager, "size", broken)
+    app, running = await _open(desk_db)
+    async with running as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert any("database is locked" in n.message for n in app._notifications)
+        assert app.screen.query_one("#agenda").row_count > 0
+        assert app.screen.query_one("#filters", FilterBar).counts[Filter.ALL] == 206

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from frontdesk import clock
 from frontdesk.domain.clinic import ClinicSettings
@@ -78,6 +78,7 @@ class DeskScreen(DeskBaseScreen):
         self._pager: ListPager | None = None
         self._month_shown: dt.date | None = None
         self._detail_for: int | None = None
+        self._started = False  # True once the first rows are shown
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -106,7 +107,7 @@ class DeskScreen(DeskBaseScreen):
         self.set_focus(self.query_one("#patients", PatientList))
         self._show_day_title()
         self.load_clinic()
-        self.reload_all()
+        self.reload_list()  # the rest waits for the first rows: see on_list_loaded
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_layout(event.size.width)
@@ -123,9 +124,10 @@ class DeskScreen(DeskBaseScreen):
 
     # --- loading -----------------------------------------------------------------------------
 
-    def reload_all(self) -> None:
+    def _load_the_rest(self) -> None:
+        """Counts, agenda and month start once the list shows: started together they
+        compete with the first rows for the interpreter (at 100k the rows came 1.5x later)."""
         self.load_counts(self.as_of)
-        self.reload_list()
         self.load_agenda(self.as_of)
         self._load_month_if_needed(force=True)
 
@@ -192,6 +194,13 @@ class DeskScreen(DeskBaseScreen):
 
     # --- results -----------------------------------------------------------------------------
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state == WorkerState.ERROR and event.worker.group == "list" \
+                and not self._started:  # no rows to wait for: load the rest anyway
+            self._started = True
+            self._load_the_rest()
+
     def on_clinic_loaded(self, message: ClinicLoaded) -> None:
         self.clinic = message.settings
         month = self.query_one("#month", MonthGrid)
@@ -211,6 +220,9 @@ class DeskScreen(DeskBaseScreen):
         patients = self.query_one("#patients", PatientList)
         rows = {message.start + i: row for i, row in enumerate(message.rows)}
         patients.reset(message.size, rows, cursor=message.cursor)
+        if not self._started:
+            self._started = True
+            self._load_the_rest()
         self.search_count = message.size if self.search_text.strip() else None
         self._show_filters()
         if not message.size:
