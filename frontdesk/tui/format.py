@@ -28,10 +28,8 @@ def long_day(value: dt.date) -> str:
     return value.strftime("%a %d %b %Y")
 
 
-def compact_count(n: int, width: int = 4) -> str:
-    """A count in at most `width` (3 or 4) characters: 57, 999, 6.1k (or 6k), 12k."""
-    if n < 10 ** (width - 1) and n < 1000:
+def compact_count(n: int) -> str:
+    """A count in at most three characters: 57, 999, 6k, 12k, 99k+ shows as 99+."""
+    if n < 1000:
         return str(n)
-    if width >= 4 and n < 10_000:
-        return f"{n / 1000:.1f}k"
-    return f"{n // 1000}k" if n < 10 ** (width - 1) * 1000 else "99+"
+    return f"{n // 1000}k" if n < 100_000 else "99+"

@@ -246,7 +246,6 @@ class DeskScreen(DeskBaseScreen):
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         if message.patient_id == self._detail_for:
-            self.current_detail = message.detail
             self.query_one("#detail", DetailPane).show(message.detail, self.as_of)
 
     # --- showing -----------------------------------------------------------------------------
@@ -269,12 +268,9 @@ class DeskScreen(DeskBaseScreen):
     def _show_detail(self, patient_id: int | None) -> None:
         self._detail_for = patient_id
         if patient_id is None:
-            self.current_detail = None
             self.query_one("#detail", DetailPane).show(None, self.as_of)
             return
         self.load_detail(patient_id, self.as_of, self.clinic.phone_region)
-
-    current_detail = None
 
     # --- events from the panes ---------------------------------------------------------------
 
@@ -324,10 +320,10 @@ class DeskScreen(DeskBaseScreen):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        if event.value.strip() != self.search_text.strip():
-            self.search_text = event.value
-            self.reload_list()
+        changed = event.value.strip() != self.search_text.strip()
         self.search_text = event.value
+        if changed:
+            self.reload_list()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -419,7 +415,7 @@ class DeskScreen(DeskBaseScreen):
         self.app.push_screen(HelpScreen(self))
 
     def action_edit_notes(self) -> None:
-        detail = self.current_detail
+        detail = self.query_one("#detail", DetailPane).patient
         if detail is None:
             self.notify("Highlight a patient first", severity="warning")
             return

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from frontdesk.domain.model import Phase
 from frontdesk.services.patients import AppointmentLine, PatientDetail
 from frontdesk.tui import format as fmt
-from frontdesk.tui.widgets.patient_list import badge_class
+from frontdesk.tui.widgets.patient_list import BADGE_CLASSES, badge_class
 
 TWO_COLUMNS_FROM = 70  # wide enough for contact and appointments side by side
 
@@ -29,9 +29,7 @@ def _age(born: dt.date, on: dt.date) -> int:
 
 
 class DetailPane(VerticalScroll, can_focus=False):
-    COMPONENT_CLASSES = {"detail--heading", "detail--label", "detail--dim"} | {
-        f"badge--{name}" for name in ("intake", "stabilization", "maintenance", "due",
-                                      "overdue", "integration", "discharged", "stalled")}
+    COMPONENT_CLASSES = {"detail--heading", "detail--label", "detail--dim"} | BADGE_CLASSES
 
     def compose(self):
         yield Static("No patient highlighted", id="detail-body")
@@ -86,18 +84,14 @@ class DetailPane(VerticalScroll, can_focus=False):
         history.rstrip()
 
         visits = Text()
-        visits.append("Upcoming\n", label)
-        for line in d.upcoming:
-            visits.append_text(_appointment(line, as_of.year))
-            visits.append("\n")
-        if not d.upcoming:
-            visits.append("none booked\n", style("detail--dim"))
-        visits.append("Recent\n", label)
-        for line in d.recent:
-            visits.append_text(_appointment(line, as_of.year))
-            visits.append("\n")
-        if not d.recent:
-            visits.append("none\n", style("detail--dim"))
+        for title, lines, none in (("Upcoming", d.upcoming, "none booked"),
+                                   ("Recent", d.recent, "none")):
+            visits.append(f"{title}\n", label)
+            for line in lines:
+                visits.append_text(_appointment(line, as_of.year))
+                visits.append("\n")
+            if not lines:
+                visits.append(f"{none}\n", style("detail--dim"))
         visits.rstrip()
 
         notes = Text()

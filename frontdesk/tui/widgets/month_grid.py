@@ -100,7 +100,7 @@ class MonthGrid(Widget, can_focus=True):
             text.append("\n")
             for day in week_days:
                 n = self.counts.get(day, 0)
-                shown = fmt.compact_count(n, 3) if n else ""
+                shown = fmt.compact_count(n) if n else ""
                 text.append(f"{shown:>{CELL - 1}} ", style("month-grid--count"))
             if week < 5:
                 text.append("\n")

@@ -10,6 +10,9 @@ from frontdesk.tui import format as fmt
 from frontdesk.tui.widgets.virtual_list import VirtualList
 
 CHART, BADGE, LAST, NEXT = 9, 16, 10, 12
+BADGE_CLASSES = {f"badge--{name}" for name in (
+    "intake", "stabilization", "maintenance", "due", "overdue", "integration", "discharged",
+    "stalled")}
 
 
 def badge_class(row_badge: str, phase: Phase) -> str:
@@ -21,12 +24,10 @@ def badge_class(row_badge: str, phase: Phase) -> str:
 
 class PatientList(VirtualList):
     HELP_NAME = "Patient list"
-    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
-        "badge--intake", "badge--stabilization", "badge--maintenance", "badge--due",
-        "badge--overdue", "badge--integration", "badge--discharged", "badge--stalled"}
+    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | BADGE_CLASSES
     header = "columns"
     empty_text = "No patient matches"
-    this_year = 2026  # the chosen day's year: other years' dates show in full
+    this_year = 0  # the chosen day's year (set by the desk): other years' dates show in full
 
     def header_text(self, width: int) -> Text:
         return self._line("Patient", "Chart", "Phase", "Last seen", "Next booked", width)
