@@ -9,12 +9,13 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from frontdesk import clock
 from frontdesk.db import models as m
+from frontdesk.db import search_index
 from frontdesk.db.bulk import update_rows
 from frontdesk.db.connection import DatabaseUnavailable, write_transaction
 from frontdesk.domain.clinic import DEFAULT_CHAIRS, ClinicSettings, settings_to_rows
 from frontdesk.domain.validation import name_key, search_key
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v2_patient_search_key(db: Database) -> None:
@@ -37,9 +38,20 @@ def _v3_search_key_last_name_first(db: Database) -> None:
                 [(name_key(first, last), pid) for pid, first, last in rows])
 
 
+def _v4_search_indexes(db: Database) -> None:
+    """v4: the search indexes (db.search_index); name keys now split at underscores too, as
+    the word index does."""
+    rows = m.Patient.select(m.Patient.id, m.Patient.first_name, m.Patient.last_name,
+                            m.Patient.search_key).tuples()
+    update_rows(m.Patient, "search_key", [(name_key(first, last), pid)
+                                          for pid, first, last, key in rows
+                                          if name_key(first, last) != key])
+    search_index.install(db)
+
+
 #: MIGRATIONS[n] upgrades a database from version n-1 to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
-    2: _v2_patient_search_key, 3: _v3_search_key_last_name_first}
+    2: _v2_patient_search_key, 3: _v3_search_key_last_name_first, 4: _v4_search_indexes}
 
 
 class SchemaTooNew(DatabaseUnavailable):
@@ -78,6 +90,7 @@ def ensure_schema(db: Database) -> int:
 
 def _create(db: Database) -> None:
     db.create_tables(m.MODELS)
+    search_index.install(db)
     _set_version(SCHEMA_VERSION)
     defaults = ClinicSettings()
     for key, value in settings_to_rows(defaults).items():

@@ -159,11 +159,12 @@ _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "�
 
 
 def search_key(*parts: str) -> str:
-    """Lower-case, accents and punctuation folded: 'Núñez O’Brien' -> 'nunez obrien'."""
+    """Lower-case, accents and punctuation folded: 'Núñez O’Brien' -> 'nunez obrien'.
+    Only letters and digits remain, as words split by single spaces."""
     text = unicodedata.normalize("NFKD", " ".join(parts)).casefold()
     text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD)
     text = re.sub(r"['’`´‘]", "", text)
-    return re.sub(r"[^\w]+", " ", text).strip()
+    return re.sub(r"[\W_]+", " ", text).strip()
 
 
 def name_key(first_name: str, last_name: str) -> str:

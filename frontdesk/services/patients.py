@@ -11,15 +11,14 @@ badge never disagrees with the lists.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import reduce
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from frontdesk import clock
 from frontdesk.db import models as m
+from frontdesk.db import search_index
 from frontdesk.db.connection import read_snapshot, write_transaction
 from frontdesk.domain import lists as rules
 from frontdesk.domain.dates import start_of_day, start_of_next_day
@@ -82,30 +81,15 @@ class PatientRow:
 
 # --- which patients ----------------------------------------------------------------------------
 
-def _search_conditions(terms: SearchTerms):
-    readings = []
-    if terms.words:
-        readings.append(reduce(operator.and_, [P.search_key.contains(w) for w in terms.words]))
-    if terms.chart_part:
-        readings.append(P.chart_number.contains(terms.chart_part))
-    if terms.dates:
-        readings.append(P.date_of_birth.in_(list(terms.dates)))
-    if terms.phone_e164:
-        readings.append(P.phone == terms.phone_e164)
-    if terms.phone_digits:
-        readings.append(P.phone.contains(terms.phone_digits))
-    return [reduce(operator.or_, readings)] if readings else []
-
-
 def _appointments_on(day: dt.date, *columns):
     """The day's appointments that are still on (not cancelled)."""
     return A.select(*columns).where(A.start >= start_of_day(day), A.start < start_of_next_day(day),
                                     A.status != Status.CANCELLED.value)
 
 
-def _conditions(q: ListQuery) -> list:
+def _conditions(q: ListQuery, *, walk_names: bool = False) -> list:
     if q.searching:
-        return _search_conditions(q.search)
+        return [search_index.matching(q.search, walk_names=walk_names)]
     if q.filter in (Filter.MID_STABILIZATION, Filter.DUE_FOR_MAINTENANCE, Filter.NOT_SEEN):
         return members(q.filter.value, q.as_of)
     if q.filter == Filter.DAY:
@@ -114,8 +98,10 @@ def _conditions(q: ListQuery) -> list:
 
 
 def count(q: ListQuery) -> int:
+    if q.searching:
+        return search_index.count(q.search)
     conditions = _conditions(q)
-    query = P.select(fn.COUNT(P.id))
+    query = P.select(fn.COUNT(SQL("*")))  # COUNT(*): SQLite counts the table without reading rows
     return (query.where(*conditions) if conditions else query).scalar()
 
 
@@ -219,11 +205,19 @@ def rows_for_ids(ids: list[int], as_of: dt.date) -> list[PatientRow]:
     return [found[pid] for pid in ids if pid in found]
 
 
-def _keys_in_order(q: ListQuery, *extra, descending: bool = False):
-    """(id) of a name-sorted list. A search scans the table and keeps the top rows, which
-    beats walking the name index when matches are rare; a plain list walks the index."""
-    conditions = [*_conditions(q), *extra]
-    sort_key = P.search_key.concat("") if q.searching else P.search_key
+def walks_names(matches: int, patients: int, limit: int) -> bool:
+    """Whether a search's page is found faster by walking the name index (testing each
+    patient) than by sorting all the matches: a walk reads about limit * patients / matches
+    names, a sort reads every match."""
+    return matches * matches > limit * patients
+
+
+def _keys_in_order(q: ListQuery, *extra, descending: bool = False, walk_names: bool = False):
+    """(id) of a name-sorted list. A plain list walks the name index; a search either sorts
+    its matches or walks the index (see walks_names)."""
+    conditions = [*_conditions(q, walk_names=walk_names), *extra]
+    walk = walk_names or not q.searching
+    sort_key = P.search_key if walk else P.search_key.concat("")  # ||'': no index walk
     order = (sort_key.desc(), P.id.desc()) if descending else (sort_key, P.id)
     query = P.select(P.id)
     return (query.where(*conditions) if conditions else query).order_by(*order)
@@ -241,21 +235,25 @@ def _rows(ids_query, as_of: dt.date) -> list[PatientRow]:
     return rows_for_ids([pid for (pid,) in ids_query.tuples()], as_of)
 
 
-def rows_after(q: ListQuery, key: SortKey | None, limit: int) -> list[PatientRow]:
+def rows_after(q: ListQuery, key: SortKey | None, limit: int, *,
+               walk_names: bool = False) -> list[PatientRow]:
     """The next `limit` rows in name order after `key` (from the start when None)."""
     extra = [_after(key)] if key is not None else []
-    return _rows(_keys_in_order(q, *extra).limit(limit), q.as_of)
+    return _rows(_keys_in_order(q, *extra, walk_names=walk_names).limit(limit), q.as_of)
 
 
-def rows_before(q: ListQuery, key: SortKey, limit: int) -> list[PatientRow]:
+def rows_before(q: ListQuery, key: SortKey, limit: int, *,
+                walk_names: bool = False) -> list[PatientRow]:
     """The `limit` rows just before `key` in name order, in name order."""
-    rows = _rows(_keys_in_order(q, _before(key), descending=True).limit(limit), q.as_of)
-    return rows[::-1]
+    ids = _keys_in_order(q, _before(key), descending=True, walk_names=walk_names)
+    return _rows(ids.limit(limit), q.as_of)[::-1]
 
 
-def rows_at(q: ListQuery, offset: int, limit: int) -> list[PatientRow]:
+def rows_at(q: ListQuery, offset: int, limit: int, *,
+            walk_names: bool = False) -> list[PatientRow]:
     """Rows by position, for a jump far from any page already shown (scrollbar, End)."""
-    return _rows(_keys_in_order(q).offset(offset).limit(limit), q.as_of)
+    ids = _keys_in_order(q, walk_names=walk_names).offset(offset).limit(limit)
+    return _rows(ids, q.as_of)
 
 
 def index_of(q: ListQuery, key: SortKey) -> int:
@@ -276,12 +274,16 @@ class ListPager:
         self.query = q
         self._keys: dict[int, SortKey] = {}
         self._ids: list[int] | None = None
+        self._sizes: tuple[int, int] | None = None  # a search's (matches, all patients)
 
     def size(self) -> int:
         if not self.query.by_name:
             self._ids = ordered_ids(self.query)
             return len(self._ids)
-        return count(self.query)
+        matches = count(self.query)
+        if self.query.searching:
+            self._sizes = (matches, count(ListQuery(self.query.as_of)))
+        return matches
 
     def page(self, offset: int, limit: int) -> list[PatientRow]:
         """Rows offset .. offset+limit-1 (fewer at the end of the list)."""
@@ -290,14 +292,15 @@ class ListPager:
             if self._ids is None:
                 self._ids = ordered_ids(q)
             return rows_for_ids(self._ids[offset:offset + limit], q.as_of)
+        walk = self._sizes is not None and walks_names(*self._sizes, limit)
         if offset == 0:
-            rows = rows_after(q, None, limit)
+            rows = rows_after(q, None, limit, walk_names=walk)
         elif offset - 1 in self._keys:
-            rows = rows_after(q, self._keys[offset - 1], limit)
+            rows = rows_after(q, self._keys[offset - 1], limit, walk_names=walk)
         elif offset + limit in self._keys:
-            rows = rows_before(q, self._keys[offset + limit], limit)
+            rows = rows_before(q, self._keys[offset + limit], limit, walk_names=walk)
         else:
-            rows = rows_at(q, offset, limit)
+            rows = rows_at(q, offset, limit, walk_names=walk)
         for position, row in enumerate(rows, start=offset):
             self._keys[position] = row.key
         return rows

@@ -1,5 +1,5 @@
 """What the desk's search box reads a text as (domain.search): names folded, dates of birth in
-the clinic's writing, phone numbers in any writing, parts of chart and phone numbers."""
+the clinic's writing, phone numbers in any writing, chart numbers and parts of phone numbers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from frontdesk.domain.search import (MIN_PHONE_DIGITS, MONTH_FIRST_REGIONS, SearchTerms,
+from frontdesk.domain.search import (CHART_LEAD, MIN_PART_CHARS, MIN_PHONE_DIGITS,
+                                     MONTH_FIRST_REGIONS, SearchTerms, chart_fold, chart_value,
                                      parse_search, read_date_of_birth)
 from frontdesk.domain.validation import name_key, search_key
 from frontdesk.services.demo import AREA_CODES, EXCHANGES, FIRST_NAMES, LAST_NAMES
@@ -37,6 +38,12 @@ def test_any_real_text_is_not_empty(text):
     assert not terms(text).empty
 
 
+@pytest.mark.parametrize("text", ["%", "_", "-", "000", "'", "()"])
+def test_text_that_reads_as_no_key_is_a_search_for_no_one(text):
+    got = terms(text)
+    assert not got.empty and not got.readable
+
+
 # --- names ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", ["nunez", "Nunez", "NUNEZ", "Núñez", "NÚÑEZ", "NUÑEZ", "núñez",
@@ -59,6 +66,17 @@ def test_folded_words_match_the_stored_key_of_the_name():
         assert all(word in stored for word in terms(text).words), text
 
 
+@pytest.mark.parametrize(("text", "words", "starts"), [
+    ("n", (), ("n",)), ("Ng", (), ("ng",)), ("nu", (), ("nu",)), ("nun", ("nun",), ()),
+    ("jose n", ("jose",), ("n",)), ("Ó Lì", (), ("o", "li")), ("van der berg", ("van", "der", "berg"), ()),
+])
+def test_short_words_are_the_start_of_a_name_part(text, words, starts):
+    got = terms(text)
+    assert (got.words, got.word_starts) == (words, starts)
+    assert all(len(w) >= MIN_PART_CHARS for w in got.words)
+    assert all(len(w) < MIN_PART_CHARS for w in got.word_starts)
+
+
 @pytest.mark.parametrize(("text", "words"), [
     ("jose nunez", ("jose", "nunez")),
     ("nunez jose", ("nunez", "jose")),
@@ -69,14 +87,32 @@ def test_folded_words_match_the_stored_key_of_the_name():
 def test_several_words_are_each_a_name_part(text, words):
     got = terms(text)
     assert got.words == words
-    assert got.chart_part is None  # a chart number has no spaces
+    assert got.chart_start is None and got.chart_value is None  # a chart number has no spaces
     assert got.dates == () and got.phone_e164 is None
 
 
-def test_one_word_may_also_be_part_of_a_chart_number():
-    got = terms("C-1001")
-    assert got.chart_part == "C-1001"
-    assert got.dates == () and got.phone_e164 is None
+@pytest.mark.parametrize(("text", "start"), [("C-1001", "C-1001"), ("c-10", "C-10"),
+                                             ("C-0", "C-0"), ("ab12", "AB12"), ("ñ1", "ñ1")])
+def test_one_word_with_a_digit_is_the_start_of_a_chart_number_not_a_name(text, start):
+    got = terms(text)
+    assert got == SearchTerms(chart_start=start)
+    assert chart_fold(text) == start  # letters a-z upper-cased, as SQL's upper() does
+
+
+@pytest.mark.parametrize(("text", "value"), [("17", "17"), ("0017", "17"), ("1001", "1001"),
+                                             ("1", "1"), ("000", None)])
+def test_digits_alone_are_a_chart_numbers_number(text, value):
+    got = terms(text)
+    assert got.chart_value == value and got.chart_start is None
+    assert got.words == () and got.word_starts == ()
+
+
+@pytest.mark.parametrize(("chart", "value"), [("C-000017", "17"), ("C-1001", "1001"),
+                                              ("c-0100", "100"), ("AB/12-0034", "12-0034"),
+                                              ("17", "17"), ("C-000000", "")])
+def test_a_charts_number_leaves_out_letters_punctuation_and_zeros_before_it(chart, value):
+    assert chart_value(chart) == value
+    assert not value or value[0] not in CHART_LEAD
 
 
 @given(first=st.sampled_from(FIRST_NAMES), last=st.sampled_from(LAST_NAMES),
@@ -86,8 +122,7 @@ def test_a_name_typed_any_way_folds_to_parts_of_its_key(first, last, upper, reve
     typed = typed.upper() if upper else typed
     got = terms(typed)
     key = name_key(first, last)
-    assert got.words and all(word in key.split() for word in got.words)
-    assert set(got.words) == set(key.split())
+    assert set(got.words + got.word_starts) == set(key.split())
 
 
 # --- dates of birth -----------------------------------------------------------------------------
@@ -267,16 +302,19 @@ def test_part_of_a_phone_number_searches_its_digits_and_chart_numbers(text, digi
     assert got.phone_digits == digits
     assert got.phone_e164 is None
     assert got.words == ()
-    if " " not in text:
-        assert got.chart_part == text
+    if text.isdigit():
+        assert got.chart_value == (text.lstrip("0") or None)
+    elif " " not in text:
+        assert got.chart_start == text
 
 
 @given(digits=st.text("0123456789", min_size=1, max_size=MIN_PHONE_DIGITS - 1))
 def test_fewer_than_four_digits_are_not_a_phone_search(digits):
     got = terms(digits)
     assert got.phone_digits is None and got.phone_e164 is None
-    assert got.chart_part == digits  # still part of a chart number
-    assert not got.empty
+    assert got.chart_value == (digits.lstrip("0") or None)  # still a chart's number
+    assert not got.empty  # something was typed: "000" finds no one, not everyone
+    assert got.readable == (got.chart_value is not None)
 
 
 @pytest.mark.parametrize("text", ["1-2", "(12)", "+1 2", "1.2.3"])
@@ -299,8 +337,10 @@ def test_any_text_parses_to_consistent_readings(text, region):
     assert got == parse_search(f"  {text}  ", region, TODAY)  # outer spaces mean nothing
     if not text.strip():
         assert got.empty
-    for word in got.words:
+    for word in got.words + got.word_starts:
         assert word and word == search_key(word) and " " not in word
+    if got.words or got.word_starts:
+        assert got.chart_start is None and got.chart_value is None
     if got.phone_e164 is not None:
         assert got == SearchTerms(phone_e164=got.phone_e164)
         assert phonenumbers.is_valid_number(phonenumbers.parse(got.phone_e164, None))
@@ -308,5 +348,6 @@ def test_any_text_parses_to_consistent_readings(text, region):
         assert got.phone_digits.isdigit() and len(got.phone_digits) >= MIN_PHONE_DIGITS
     if got.dates:
         assert got == SearchTerms(dates=got.dates)
-    if got.chart_part is not None:
-        assert " " not in got.chart_part and len(got.chart_part) <= 32
+    for chart in (got.chart_start, got.chart_value):
+        if chart is not None:
+            assert chart and " " not in chart and len(chart) <= 32

@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 
 from frontdesk.db import models as m
 from frontdesk.db.bulk import insert_rows
+from frontdesk.db import search_index
 from frontdesk.db.connection import write_transaction
 from frontdesk.domain.errors import Conflict, NotFound, ValidationError
 from frontdesk.domain.lists import PatientRecord, compute_lists
 from frontdesk.domain.model import Kind, Phase, Status
-from frontdesk.domain.search import parse_search
+from frontdesk.domain.search import chart_fold, chart_value, parse_search
 from frontdesk.domain.validation import name_key
 from frontdesk.services import patients as svc
 from frontdesk.services.demo import generate_demo
@@ -32,7 +33,7 @@ from frontdesk.services.lists import desk_lists
 from frontdesk.services.patients import (NOTES_MAX_CHARS, Filter, ListPager, ListQuery,
                                          filter_counts, index_of, ordered_ids, patient_detail,
                                          rows_after, rows_at, rows_before, rows_for_ids,
-                                         save_notes)
+                                         save_notes, walks_names)
 
 from test_lists_agree import clinics
 
@@ -174,7 +175,7 @@ def straight(q: ListQuery):
 
 
 def demo_queries(as_of: dt.date) -> list[ListQuery]:
-    searches = ["a", "son", "nunez", "2", "C-00", "0000"]
+    searches = ["a", "son", "nunez", "2", "C-00", "0000", "n", "jo", "jose n", "C-0", "17"]
     return ([ListQuery(as_of, f) for f in Filter]
             + [ListQuery(as_of, Filter.ALL, parse_search(s, "US", TODAY)) for s in searches]
             + [ListQuery(as_of, Filter.NOT_SEEN, parse_search("e", "US", TODAY))])
@@ -476,12 +477,19 @@ def test_badges_in_a_hand_built_clinic(db_path):
 def reference_search(text: str) -> list[int]:
     """Who a search should find, by the meaning of SearchTerms, checked in Python."""
     terms = parse_search(text, "US", TODAY)
+    if terms.empty:  # nothing typed: no search, everyone
+        return in_name_order(everyone())
 
     def hit(p) -> bool:
         key = name_key(p["first_name"], p["last_name"])
-        return ((bool(terms.words) and all(w in key for w in terms.words))
-                or (terms.chart_part is not None
-                    and terms.chart_part.casefold() in p["chart_number"].casefold())
+        return ((bool(terms.words or terms.word_starts)
+                 and all(w in key for w in terms.words)
+                 and all(any(part.startswith(w) for part in key.split())
+                         for w in terms.word_starts))
+                or (terms.chart_start is not None
+                    and chart_fold(p["chart_number"]).startswith(terms.chart_start))
+                or (terms.chart_value is not None
+                    and chart_value(p["chart_number"]) == terms.chart_value)
                 or p["date_of_birth"] in terms.dates
                 or (terms.phone_e164 is not None and p["phone"] == terms.phone_e164)
                 or (terms.phone_digits is not None and terms.phone_digits in p["phone"]))
@@ -549,6 +557,99 @@ def test_empty_search_is_the_filter(demo):
     blank = parse_search("   ", "US", TODAY)
     for f in Filter:
         assert straight(ListQuery(TODAY, f, blank)) == straight(ListQuery(TODAY, f))
+
+
+# --- the search indexes ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["a", "n", "jo", "son", "e", "mar", "jose n", "C-0", "C-00",
+                                  "1", "17", "0001", "2530", "%"])
+def test_walking_the_name_index_finds_what_sorting_the_matches_finds(demo, text):
+    q = ListQuery(TODAY, search=parse_search(text, "US", TODAY))
+    expected = reference_search(text)
+    for walk in (False, True):
+        assert [r.id for r in rows_at(q, 0, ALL_ROWS, walk_names=walk)] == expected
+        assert [r.id for r in rows_at(q, 5, 9, walk_names=walk)] == expected[5:14]
+        first = rows_after(q, None, 7, walk_names=walk)
+        assert [r.id for r in first] == expected[:7]
+        if first:
+            after = rows_after(q, first[-1].key, 7, walk_names=walk)
+            assert [r.id for r in after] == expected[7:14]
+            before = rows_before(q, first[-1].key, 3, walk_names=walk)
+            assert [r.id for r in before] == expected[max(0, len(first) - 4):len(first) - 1]
+
+
+def test_a_search_walks_the_name_index_only_when_its_matches_are_many():
+    assert walks_names(matches=3000, patients=100_000, limit=60)       # 1 name in 33
+    assert not walks_names(matches=2000, patients=100_000, limit=60)   # sorting 2,000 is cheaper
+    assert not walks_names(matches=0, patients=100_000, limit=60)
+
+
+def search_indexes_intact() -> None:
+    """FTS5's own check that its index holds exactly the patient table's text."""
+    for table in (search_index.TRIGRAM, search_index.WORDS):
+        m.database.obj.execute_sql(
+            f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+
+
+def test_the_search_indexes_follow_every_change_to_patients(demo):
+    P = m.Patient
+    pid = demo["nunez"]
+    with write_transaction():
+        P.update(first_name="Zoë", last_name="Quist_Ng", search_key=name_key("Zoë", "Quist_Ng"),
+                 phone="+14155550123", chart_number="Z-0077").where(P.id == pid).execute()
+    assert pid not in search("nunez") and pid not in search("C-1001")
+    assert pid not in search("2530000") and pid not in search("1001")
+    for text in ("quist", "zoe", "ng", "q", "5550123", "z-00", "77", "0077"):
+        assert pid in search(text), text
+    with write_transaction():  # columns the indexes do not hold
+        P.update(notes="called", version=P.version + 1).where(P.id == pid).execute()
+    new = add_patient("N-0001", "Ana", "Zyxw", phone="+14155550199")
+    assert search("zyxw") == [new] and search("zy") == [new]
+    with write_transaction():
+        P.delete().where(P.id == new).execute()
+    assert search("zyxw") == [] and search("5550199") == []
+    search_indexes_intact()
+    for text in ("quist", "ng", "q", "z-0", "77", "zo", "son", "a", "jo an", "5550"):
+        assert search(text) == reference_search(text), text
+
+
+def test_a_rolled_back_change_leaves_the_indexes_as_they_were(demo):
+    before = search("nunez")
+    with pytest.raises(RuntimeError):
+        with write_transaction():
+            add_patient("N-0002", "Ana", "Nunez")
+            raise RuntimeError("the desk gave up")
+    assert search("nunez") == before
+    search_indexes_intact()
+
+
+_NAME = st.text(alphabet="aAbñÑéEo'’-_ ", min_size=1, max_size=7)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.tuples(_NAME, _NAME), min_size=1, max_size=6),
+       text=st.text(alphabet="abnñeéo'_- ", max_size=6))
+def test_name_search_means_the_same_for_any_names(db_path, names, text):
+    with m.database.obj.atomic() as txn:
+        for number, (first, last) in enumerate(names):
+            add_patient(f"H-{number}", first, last)
+        assert search(text) == reference_search(text)
+        txn.rollback()
+
+
+def test_a_migrated_v1_database_is_searchable(tmp_path):
+    import shutil
+    from frontdesk.services.clinic import close_clinic, open_clinic
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema_v1.db", path)
+    open_clinic(str(path))
+    try:
+        search_indexes_intact()
+        for text in ("nunez", "nu", "mull", "l", "C-100", "1004", "o'brien"):
+            assert search(text) == reference_search(text) != [], text
+    finally:
+        close_clinic()
 
 
 # --- positions ------------------------------------------------------------------------------------
@@ -785,6 +886,13 @@ def _pg_checks() -> list:
     return results
 
 
+def test_postgres_has_the_search_indexes(postgres_db):
+    indexes = {name for (name,) in m.database.obj.execute_sql(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'patient'")}
+    assert {"patient_chart_upper", "patient_chart_value", "patient_search_key_trgm",
+            "patient_phone_trgm"} <= indexes
+
+
 def test_pager_and_counts_on_postgres(postgres_db, tmp_path):
     from frontdesk.services.clinic import close_clinic, open_clinic
     fill_demo(120, 5)
@@ -792,7 +900,8 @@ def test_pager_and_counts_on_postgres(postgres_db, tmp_path):
     index_q = ListQuery(TODAY, search=parse_search("a", "US", TODAY))
     for position, row in enumerate(rows_at(index_q, 0, ALL_ROWS)):
         assert index_of(index_q, row.key) == position
-    for text in ("nunez", "jose nunez", "une", "3/7/84", "(650) 253-0000", "0001", "C-100"):
+    for text in ("nunez", "jose nunez", "une", "3/7/84", "(650) 253-0000", "0001", "C-100",
+                 "n", "jose n", "1004", "%"):
         assert search(text) == reference_search(text), text
     close_clinic()
     open_clinic(str(tmp_path / "same.db"))
