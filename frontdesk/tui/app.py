@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from functools import partial
 from typing import Iterable
 
@@ -35,6 +36,10 @@ class FrontdeskApp(App):
             self.notify(f"Unknown theme {self.desk_settings.theme!r} in the settings file; "
                         f"using {self.theme}", severity="warning")
         self.push_screen(DeskScreen())
+        # The startup heap (Textual's widgets, styles, caches) is long-lived: frozen, full
+        # collections skip it, and a collection landing on a keystroke no longer pauses it
+        # for 30-70 ms.
+        self.call_after_refresh(gc.freeze)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette runs every action of the screen it was opened on, by its key's name."""
