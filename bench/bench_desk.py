@@ -34,10 +34,12 @@ each with backspaces), waiting for each answer and the detail pane before the ne
 key: from the key event reaching the app (as `pilot.press` sends it, without its idle waits)
 to the ListLoaded message of that key's list being handled (the list reset with its first
 page), and to the list painting it (the screen repaints on its own 60 Hz timer, so "painted"
-can trail "handled" by up to a frame). A key that leaves the stripped text unchanged (a space)
+can trail "handled" by up to a frame), and to the search box painting the typed text (the
+echo): a list painted with its echo, or by the next frame, answered the key within a frame
+of the key being seen. A key that leaves the stripped text unchanged (a space)
 reloads nothing and is timed to the search box's change being handled. Also the service alone
 for the same texts (parse_search + ListPager.size() + page(0, 60), then its parts: the count()
-scan, the first page's ids in name order, the rows for those ids), a burst: "nunez" typed at
+count, the first page's ids in name order, the rows for those ids), a burst: "nunez" typed at
 80 ms a key without waiting, from the last key to the final list painted, and Python's full
 garbage collections while typing (each stops the event loop). A frame is 16.7 ms at 60 Hz.
 """
@@ -74,7 +76,7 @@ from frontdesk.domain.search import parse_search
 from frontdesk.services.calendar import day_agenda, day_counts
 from frontdesk.services.clinic import clinic_settings, close_clinic, open_clinic
 from frontdesk.services.patients import (Filter, ListPager, ListQuery, count, filter_counts,
-                                         patient_detail, rows_after, rows_for_ids)
+                                         patient_detail, rows_after, rows_for_ids, walks_names)
 from frontdesk.tui.app import FrontdeskApp
 from frontdesk.tui.screens import desk as desk_module
 from frontdesk.tui.screens.desk import DeskScreen
@@ -114,6 +116,7 @@ class Marks:
         self.agenda_loaded: float | None = None
         self.detail_loaded: float | None = None
         self.search_changed: dict[str, float] = {}  # search text -> Input.Changed handled
+        self.echo_painted: dict[str, float] = {}    # search text -> the search box painted it
 
     def clear(self) -> None:
         self.__init__()
@@ -140,6 +143,16 @@ def _install_hooks() -> None:
         return strip
 
     PatientList.render_line = render_line
+
+    input_render_line = Input.render_line
+
+    def echo_render_line(self, y):
+        strip = input_render_line(self, y)
+        if self.id == "search":
+            MARKS.echo_painted.setdefault(self.value, time.perf_counter())
+        return strip
+
+    Input.render_line = echo_render_line
 
     bar_render = FilterBar.render
 
@@ -401,7 +414,7 @@ async def _keystrokes(path: Path) -> dict:
     gc.callbacks.append(collections)
     open_clinic(str(path))
     app = FrontdeskApp(str(path), clinic_name="bench")
-    per_key: list[tuple[str, str, float, float]] = []  # key, text, handled, painted
+    per_key: list[tuple[str, str, float, float, float]] = []  # key, text, handled, painted, echo
     try:
         async with app.run_test(size=SIZE) as pilot:
             await _until(lambda: isinstance(app.screen, DeskScreen))
@@ -415,20 +428,23 @@ async def _keystrokes(path: Path) -> dict:
             for key, text in zip(KEYS, _texts(KEYS)):
                 before = screen._list_generation
                 MARKS.search_changed.pop(text, None)
+                MARKS.echo_painted.pop(text, None)
                 began = time.perf_counter()
                 send_key(app, key)
                 await _until(lambda: text in MARKS.search_changed)
                 if screen._list_generation == before:  # nothing to reload
                     changed = MARKS.search_changed[text] - began
-                    per_key.append((key, text, changed, changed))
+                    per_key.append((key, text, changed, changed, changed))
                 else:
                     generation = screen._list_generation
                     await _until(lambda: generation in MARKS.list_loaded
                                  and patients.generation in MARKS.list_painted
                                  and MARKS.list_painted[patients.generation]
                                  >= MARKS.list_loaded[generation])
+                    await _until(lambda: text in MARKS.echo_painted)
                     per_key.append((key, text, MARKS.list_loaded[generation] - began,
-                                    MARKS.list_painted[patients.generation] - began))
+                                    MARKS.list_painted[patients.generation] - began,
+                                    MARKS.echo_painted[text] - began))
                 await _until(lambda: _workers_done(app))  # the detail pane too
             collections.on = False
             # the burst: type without waiting, time the last key to the final list painted
@@ -495,10 +511,11 @@ def search_services(path: Path) -> dict[str, list[float]]:
                 pager.page(0, PAGE)
             out["total"].append(time.perf_counter() - began)
             began = time.perf_counter()
-            count(query)
+            matches = count(query)
             out["count"].append(time.perf_counter() - began)
+            walk = query.searching and walks_names(matches, count(ListQuery(TODAY)), PAGE)
             began = time.perf_counter()
-            first = rows_after(query, None, PAGE)
+            first = rows_after(query, None, PAGE, walk_names=walk)  # as the pager chooses
             page = time.perf_counter() - began
             began = time.perf_counter()
             rows_for_ids([row.id for row in first], TODAY)
@@ -610,12 +627,17 @@ def main(argv: list[str] | None = None) -> int:
                 100 * sum(k[2] * 1000 <= FRAME_MS for k in keys) / len(keys))
             rows[size]["keys painted within a frame (%)"] = (
                 100 * sum(k[3] * 1000 <= FRAME_MS for k in keys) / len(keys))
+            rows[size] |= _spread("key → typed text painted (echo)", [k[4] for k in keys])
+            rows[size]["list painted with its echo (%)"] = (
+                100 * sum(k[3] - k[4] < 0.001 for k in keys) / len(keys))
+            rows[size]["list painted ≤ 1 frame after its echo (%)"] = (
+                100 * sum((k[3] - k[4]) * 1000 <= FRAME_MS for k in keys) / len(keys))
             rows[size]["burst 'nunez' last key → painted"] = typed["burst"]
             rows[size]["full gc collections while typing (n)"] = len(typed["gc"])
             rows[size]["  longest full gc pause"] = max(typed["gc"], default=0.0)
             found = search_services(paths[size])
             rows[size] |= _spread("service search size()+page(0)", found["total"])
-            for part, label in (("count", "count() scan"), ("ids", "first 60 ids in order"),
+            for part, label in (("count", "count()"), ("ids", "first 60 ids in order"),
                                 ("rows", "rows_for_ids(60)")):
                 rows[size] |= _spread(f"  {label}", found[part], ("median", "max"))
             slowest[size] = sorted(keys, key=lambda k: -k[3])[:3]
@@ -640,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(KEYS)} keys per size: {' '.join(_key_name(k) for k in KEYS)}")
     for size in sizes:
         worst = ", ".join(f"{text!r} {painted * 1000:.0f} ms"
-                          for _, text, _, painted in slowest[size])
+                          for _, text, _, painted, _ in slowest[size])
         print(f"slowest keys at {size:,}: {worst}")
     print(f"a frame at 60 Hz: {FRAME_MS:.1f} ms; median over {args.repeat} startups per size")
     for note in notes:
