@@ -7,8 +7,9 @@ A search for part of a name or phone number cannot use an ordinary index, and sc
   trigram tokenizer) finds any part of 3+ characters of the name key or the phone number;
   `patient_words` (word tokens with prefix indexes) finds name parts by their first 1 or 2
   characters. Both hold only the index, not a copy of the text (external content).
-- PostgreSQL: pg_trgm GIN indexes on the same columns serve the LIKE conditions. When the
-  extension cannot be installed (no permission), search still works, by scanning.
+- PostgreSQL: pg_trgm GIN indexes on the same columns serve the LIKE conditions.
+- Without them (PostgreSQL without permission to add pg_trgm, an SQLite older than 3.34)
+  search still finds the same patients, by scanning with LIKE.
 - Both: indexes on two expressions of the chart number, its upper case (for its start) and
   its number (domain.search.chart_value).
 
@@ -20,8 +21,9 @@ from __future__ import annotations
 
 import operator
 from functools import reduce
+from weakref import WeakKeyDictionary
 
-from peewee import SQL, Database, fn
+from peewee import SQL, Database, OperationalError, fn
 
 from frontdesk.db import models as m
 from frontdesk.db.connection import is_sqlite
@@ -48,9 +50,27 @@ def install(db: Database) -> None:
                              ("patient_chart_value", CHART_VALUE)):
         db.execute_sql(f'CREATE INDEX "{name}" ON "patient" (({expression}))')
     if is_sqlite(db):
-        _install_fts(db)
+        _has_fts.pop(db, None)
+        try:
+            with db.atomic():  # a savepoint, as on PostgreSQL below
+                _install_fts(db)
+        except OperationalError:  # an SQLite without FTS5's trigram tokenizer (before 3.34)
+            pass                  # searches scan instead
     else:
         _install_trigram_indexes(db)
+
+
+#: Whether each open SQLite database has the FTS tables.
+_has_fts: WeakKeyDictionary[Database, bool] = WeakKeyDictionary()
+
+
+def _uses_fts() -> bool:
+    db = m.database.obj
+    if not is_sqlite(db):
+        return False
+    if db not in _has_fts:
+        _has_fts[db] = TRIGRAM in db.get_tables()
+    return _has_fts[db]
 
 
 def _install_fts(db: Database) -> None:
@@ -146,7 +166,7 @@ def _exact_conditions(terms: SearchTerms) -> list:
 
 
 def _like_conditions(terms: SearchTerms) -> list:
-    """The name and phone readings as plain conditions (PostgreSQL: pg_trgm serves LIKE)."""
+    """The name and phone readings as plain LIKE conditions (what pg_trgm serves)."""
     found = []
     name = [P.search_key.contains(w) for w in terms.words]
     name += [P.search_key.startswith(w) | P.search_key.contains(" " + w)
@@ -169,7 +189,7 @@ def matching(terms: SearchTerms, *, walk_names: bool = False):
         return None
     if not terms.readable:
         return SQL("1 = 0")
-    if not is_sqlite():
+    if not _uses_fts():
         found = _exact_conditions(terms) + _like_conditions(terms) + _chart_conditions(terms)
     elif walk_names:
         selects, params = _fts_ids(terms)
@@ -199,7 +219,7 @@ def count(terms: SearchTerms) -> int:
         return P.select(fn.COUNT(SQL("*"))).scalar()
     if not terms.readable:
         return 0
-    if not is_sqlite():
+    if not _uses_fts():
         return P.select(fn.COUNT(SQL("*"))).where(matching(terms)).scalar()
     ids = _ids_select(terms)
     return m.database.obj.execute_sql(f"SELECT count(*) FROM {ids.sql}", ids.params).fetchone()[0]

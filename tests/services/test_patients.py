@@ -638,6 +638,27 @@ def test_name_search_means_the_same_for_any_names(db_path, names, text):
         txn.rollback()
 
 
+def test_an_sqlite_without_fts5_trigrams_still_finds_the_same(tmp_path, monkeypatch):
+    from peewee import OperationalError
+    from frontdesk.services.clinic import close_clinic, open_clinic
+
+    def no_trigram_tokenizer(db):
+        db.execute_sql("CREATE VIRTUAL TABLE x USING fts5(a, tokenize='no_such_tokenizer')")
+
+    monkeypatch.setattr(search_index, "_install_fts", no_trigram_tokenizer)
+    open_clinic(str(tmp_path / "old_sqlite.db"))
+    try:
+        with pytest.raises(OperationalError):
+            no_trigram_tokenizer(m.database.obj)  # what that SQLite would say
+        assert search_index.TRIGRAM not in m.database.obj.get_tables()
+        fill_demo(60, 3)
+        for text in ("nunez", "jose n", "n", "son", "C-100", "1004", "2530000", "3/7/84", "%"):
+            assert search(text) == reference_search(text), text
+        assert search("nunez") != []
+    finally:
+        close_clinic()
+
+
 def test_a_migrated_v1_database_is_searchable(tmp_path):
     import shutil
     from frontdesk.services.clinic import close_clinic, open_clinic
