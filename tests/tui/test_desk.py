@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from textual import events
 from textual.widgets import Input
 
 from frontdesk import clock
@@ -151,6 +152,10 @@ async def test_search_finds_by_name_chart_birth_date_and_phone(desk_db):
             assert "C-1002" in [r.chart for r in rows], text
             assert all("O'Brien" in r.name or "O’Brien" in r.name for r in rows), text
         assert "C-1004" in [r.chart for r in await _search(pilot, "muller")]
+        for text in ["c-100", "C-1001", "1001"]:  # a chart's start, or its number
+            assert "C-1001" in [r.chart for r in await _search(pilot, text)], text
+        assert all(r.name.split(", ")[0].startswith("N")  # one letter: a name part's start
+                   or " N" in r.name or "-N" in r.name for r in await _search(pilot, "n"))
         assert await _search(pilot, "zzzzqx") == []
         assert "No patient matches" in screen_text(app)
         _, patients, bar, _ = _parts(app)
@@ -160,6 +165,31 @@ async def test_search_finds_by_name_chart_birth_date_and_phone(desk_db):
         await settle(pilot)
         assert app.screen.query_one("#search", Input).value == ""
         assert patients.row_count == 206 and patients.has_focus
+
+
+async def test_keys_typed_right_after_enter_in_the_search_reach_the_list(desk_db):
+    """A terminal delivers a fast typist's (or a paste's) keys in one burst: the key after
+    enter must not land in the search box."""
+    app, running = await _open(desk_db)
+    async with running as pilot:
+        await settle(pilot)
+        await _search(pilot, "C-1002")
+        app.screen.query_one("#search", Input).value = "C-100"
+        for key, character in (*((c, c) for c in "2"), ("enter", "\r"), ("e", "e")):
+            app.post_message(events.Key(key, character))  # back to back, before any answer
+        await settle(pilot)
+        assert isinstance(app.screen, NotesScreen)
+        assert app.screen.detail.chart == "C-1002"  # the result's, not the row shown before
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == "C-1002"
+        await pilot.press("slash")  # the search box, its text selected: typing replaces it
+        await settle(pilot)
+        for key, character in (("4", "4"), ("down", None), ("e", "e")):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert isinstance(app.screen, NotesScreen)
+        assert app.screen.detail.chart == "C-000004"  # "4": the chart numbered 4
 
 
 async def test_the_detail_pane_follows_the_cursor(desk_db):
@@ -224,11 +254,17 @@ async def test_f1_lists_every_key_of_the_screen(desk_db):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         listed = {description for _, keys in app.screen.sections for _, description in keys}
+        search_box_only = {"to_results"}  # the list's own enter and down, elsewhere
         for binding in desk_module.DeskScreen.BINDINGS:
-            assert binding.description in listed, binding.description
+            if binding.action not in search_box_only:
+                assert binding.description in listed, binding.description
         assert {"Up", "Down", "Page up", "Quit"} <= listed
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("slash", "f1")  # from the search box: its keys
+        await pilot.pause()
+        listed = {description for _, keys in app.screen.sections for _, description in keys}
+        assert "Go to the results" in listed and "Find" not in listed  # "/" is typed there
 
 
 async def test_the_palette_finds_a_patient_and_shows_it(desk_db):

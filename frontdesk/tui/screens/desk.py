@@ -8,6 +8,7 @@ switch, and every key that needs a pane brings it up.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -42,8 +43,11 @@ class DeskScreen(DeskBaseScreen):
     HELP_TITLE = "The desk"
     BINDINGS = [
         # priority: the app moves the focus before it hands on the keys typed right after
+        # (Textual passes a key to the focused widget before a normal binding runs)
         Binding("slash", "search", "Find", id="desk.search", priority=True),
         Binding("escape", "clear_search", "Clear search", show=False, id="desk.clear_search"),
+        Binding("enter,down", "to_results", "Go to the results", show=False, priority=True,
+                id="desk.to_results"),
         Binding("1", "filter('all')", "All patients", group=FILTERS, id="desk.filter_all"),
         Binding("2", "filter('mid_stabilization')", "Mid-stabilization", group=FILTERS,
                 id="desk.filter_stabilization"),
@@ -79,6 +83,10 @@ class DeskScreen(DeskBaseScreen):
         self._month_shown: dt.date | None = None
         self._detail_for: int | None = None
         self._started = False  # True once the first rows are shown
+        self._list_pending = False  # a reload asked for and not answered yet
+        # an action on the highlighted patient asked for while the list or the detail was
+        # still loading (keys typed in a burst: "nunez", enter, "e"): run once they show
+        self._waiting_action: Callable[[], None] | None = None
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -137,6 +145,7 @@ class DeskScreen(DeskBaseScreen):
 
     def reload_list(self, keep: SortKey | None = None) -> None:
         self._list_generation += 1
+        self._list_pending = True
         self._pager = ListPager(self._query())
         patients = self.query_one("#patients", PatientList)
         patients.this_year = self.as_of.year
@@ -196,6 +205,10 @@ class DeskScreen(DeskBaseScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)
+        if event.state == WorkerState.ERROR and event.worker.group in ("list", "detail"):
+            self._waiting_action = None  # what it waited for will not come
+            if event.worker.group == "list":
+                self._list_pending = False
         if event.state == WorkerState.ERROR and event.worker.group == "list" \
                 and not self._started:  # no rows to wait for: load the rest anyway
             self._started = True
@@ -220,13 +233,16 @@ class DeskScreen(DeskBaseScreen):
         patients = self.query_one("#patients", PatientList)
         rows = {message.start + i: row for i, row in enumerate(message.rows)}
         patients.reset(message.size, rows, cursor=message.cursor)
+        self._list_pending = False
         if not self._started:
             self._started = True
             self._load_the_rest()
         self.search_count = message.size if self.search_text.strip() else None
         self._show_filters()
-        if not message.size:
-            self._show_detail(None)
+        highlighted = patients.highlighted  # now, not when its Highlighted message comes
+        if highlighted is None or highlighted.id != self._detail_for:
+            self._show_detail(highlighted.id if highlighted is not None else None)
+        self._run_waiting_action()
 
     def on_page_loaded(self, message: PageLoaded) -> None:
         self.query_one("#patients", PatientList).put(message.generation, message.start,
@@ -247,6 +263,25 @@ class DeskScreen(DeskBaseScreen):
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         if message.patient_id == self._detail_for:
             self.query_one("#detail", DetailPane).show(message.detail, self.as_of)
+            self._run_waiting_action()
+
+    def _showing_the_current_patient(self) -> bool:
+        """Whether the detail pane shows the patient the desk points at: no reload of the
+        list and no load of the detail under way."""
+        shown = self.query_one("#detail", DetailPane).patient
+        return not self._list_pending and (shown.id if shown else None) == self._detail_for
+
+    def _when_current(self, action: Callable[[], None]) -> bool:
+        """False, keeping the action for later, while the desk is still catching up."""
+        if self._showing_the_current_patient():
+            return True
+        self._waiting_action = action
+        return False
+
+    def _run_waiting_action(self) -> None:
+        if self._waiting_action is not None and self._showing_the_current_patient():
+            action, self._waiting_action = self._waiting_action, None
+            action()
 
     # --- showing -----------------------------------------------------------------------------
 
@@ -325,16 +360,6 @@ class DeskScreen(DeskBaseScreen):
         if changed:
             self.reload_list()
 
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        self.set_focus(self.query_one("#patients", PatientList))
-
-    def on_key(self, event: events.Key) -> None:
-        search = self.query_one("#search", Input)
-        if event.key == "down" and search.has_focus:
-            self.set_focus(self.query_one("#patients", PatientList))
-            event.stop()
-
     # --- actions -----------------------------------------------------------------------------
 
     def choose_day(self, day: dt.date) -> None:
@@ -381,7 +406,12 @@ class DeskScreen(DeskBaseScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "search" and isinstance(self.focused, Input):
             return False  # "/" is part of what is typed there (03/07/1984)
+        if action == "to_results":  # only from the search box; elsewhere the keys are the list's
+            return self.focused is self.query_one("#search", Input)
         return True
+
+    def action_to_results(self) -> None:
+        self.set_focus(self.query_one("#patients", PatientList))
 
     def action_search(self) -> None:
         self._show_view("patients")
@@ -415,6 +445,8 @@ class DeskScreen(DeskBaseScreen):
         self.app.push_screen(HelpScreen(self))
 
     def action_edit_notes(self) -> None:
+        if not self._when_current(self.action_edit_notes):
+            return
         detail = self.query_one("#detail", DetailPane).patient
         if detail is None:
             self.notify("Highlight a patient first", severity="warning")

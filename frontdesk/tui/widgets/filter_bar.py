@@ -55,7 +55,7 @@ class FilterBar(Widget):
         text = Text(no_wrap=True, overflow="ellipsis")
         if self.search_count is not None:
             text.append(f" {self.search_count:,} found ", style("filter-bar--search"))
-            text.append("  esc: back to the list")
+            text.append("  enter: to the results   esc: back to the list")
             return text
         for f in Filter:
             count = self.counts.get(f)
