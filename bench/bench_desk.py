@@ -85,6 +85,8 @@ from frontdesk.tui.widgets.month_grid import grid_days
 from frontdesk.tui.widgets.patient_list import PatientList
 from frontdesk.tui.widgets.virtual_list import PAGE, VirtualList
 
+from bench_lists import best_of  # bench/ is the script's folder, so on sys.path
+
 TODAY = dt.date(2026, 11, 20)
 SEED_TODAY = "2026-11-21"
 SIZE = (160, 50)
@@ -340,17 +342,8 @@ class Tmux:
 
 # --- the workers' service calls alone --------------------------------------------------------
 
-def _best(n: int, call) -> float:
-    times = []
-    for _ in range(n):
-        began = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - began)
-    return min(times)
-
-
 def services(path: Path, repeat: int) -> dict[str, float]:
-    figures = {"open_clinic()": _best(repeat, lambda: (open_clinic(str(path)), close_clinic()))}
+    figures = {"open_clinic()": best_of(repeat, lambda: (open_clinic(str(path)), close_clinic()))}
     open_clinic(str(path))
     try:
         days = grid_days(TODAY.replace(day=1))
@@ -361,14 +354,14 @@ def services(path: Path, repeat: int) -> dict[str, float]:
 
         first_id = first_page()[1][0].id
         figures |= {
-            "clinic_settings()": _best(repeat, clinic_settings),
-            "filter_counts()": _best(repeat, lambda: filter_counts(TODAY)),
-            **{f"  count({f.value})": _best(repeat, lambda f=f: count(ListQuery(TODAY, f)))
+            "clinic_settings()": best_of(repeat, clinic_settings),
+            "filter_counts()": best_of(repeat, lambda: filter_counts(TODAY)),
+            **{f"  count({f.value})": best_of(repeat, lambda f=f: count(ListQuery(TODAY, f)))
                for f in Filter},
-            "list size()+page(0)": _best(repeat, first_page),
-            "day_agenda()": _best(repeat, lambda: day_agenda(TODAY)),
-            "day_counts() month": _best(repeat, lambda: day_counts(days[0], days[-1])),
-            "patient_detail()": _best(repeat, lambda: patient_detail(first_id, TODAY)),
+            "list size()+page(0)": best_of(repeat, first_page),
+            "day_agenda()": best_of(repeat, lambda: day_agenda(TODAY)),
+            "day_counts() month": best_of(repeat, lambda: day_counts(days[0], days[-1])),
+            "patient_detail()": best_of(repeat, lambda: patient_detail(first_id, TODAY)),
         }
     finally:
         close_clinic()
