@@ -65,16 +65,6 @@ class Patient(BaseModel):
         indexes = ((("last_name", "first_name"), False),)
 
 
-class PhaseChange(BaseModel):
-    id = AutoField()
-    patient = ForeignKeyField(Patient, backref="phase_changes", on_delete="RESTRICT")
-    at = DateTimeField()
-    staff = ForeignKeyField(Staff, on_delete="RESTRICT")
-    from_phase = CharField(max_length=16, null=True)
-    to_phase = CharField(max_length=16)
-    reason = TextField(default="")
-
-
 class Appointment(BaseModel):
     id = AutoField()
     patient = ForeignKeyField(Patient, backref="appointments", on_delete="RESTRICT")
@@ -110,6 +100,40 @@ class AppointmentEvent(BaseModel):
     from_status = CharField(max_length=16, null=True)
     to_status = CharField(max_length=16)
     reason = TextField(default="")
+    # v5: the status's time and author before this change (undo puts them back); the event
+    # this one undid, if it is an undo
+    from_status_at = DateTimeField(null=True)
+    from_status_by = ForeignKeyField(Staff, null=True, on_delete="RESTRICT",
+                                     backref="replaced_statuses")
+    undoes = ForeignKeyField("self", null=True, on_delete="RESTRICT", backref="undone_by")
+
+
+class PhaseChange(BaseModel):
+    id = AutoField()
+    patient = ForeignKeyField(Patient, backref="phase_changes", on_delete="RESTRICT")
+    at = DateTimeField()
+    staff = ForeignKeyField(Staff, on_delete="RESTRICT")
+    from_phase = CharField(max_length=16, null=True)
+    to_phase = CharField(max_length=16)
+    reason = TextField(default="")
+    # v5: what undoing the change needs: the phase_since before it, and the status change
+    # that caused it (an automatic move when an infusion is completed)
+    from_since = DateField(null=True)
+    appointment_event = ForeignKeyField(AppointmentEvent, null=True, on_delete="RESTRICT")
+
+
+class Measurement(BaseModel):
+    """v5: questionnaire totals from the paper forms (PHQ-9 0-27, GAD-7 0-21)."""
+    id = AutoField()
+    patient = ForeignKeyField(Patient, backref="measurements", on_delete="RESTRICT")
+    appointment = ForeignKeyField(Appointment, null=True, on_delete="RESTRICT")
+    taken_at = DateTimeField()
+    phq9 = IntegerField(null=True)
+    gad7 = IntegerField(null=True)
+    staff = ForeignKeyField(Staff, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("patient", "taken_at"), False),)
 
 
 class AuditEntry(BaseModel):
@@ -123,5 +147,5 @@ class AuditEntry(BaseModel):
     detail = TextField(default="")
 
 
-MODELS = [SchemaInfo, ClinicSetting, Staff, Chair, Patient, PhaseChange, Appointment,
-          AppointmentEvent, AuditEntry]
+MODELS = [SchemaInfo, ClinicSetting, Staff, Chair, Patient, Appointment, AppointmentEvent,
+          PhaseChange, Measurement, AuditEntry]

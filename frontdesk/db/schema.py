@@ -15,7 +15,7 @@ from frontdesk.db.connection import DatabaseUnavailable, write_transaction
 from frontdesk.domain.clinic import DEFAULT_CHAIRS, ClinicSettings, settings_to_rows
 from frontdesk.domain.validation import name_key, search_key
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_patient_search_key(db: Database) -> None:
@@ -49,9 +49,25 @@ def _v4_search_indexes(db: Database) -> None:
     search_index.install(db)
 
 
+def _v5_flow_board(db: Database) -> None:
+    """v5: what undo needs (the status and phase before each change, and which status change
+    moved a phase), and the questionnaire scores taken at check-in."""
+    event, change = m.AppointmentEvent, m.PhaseChange
+    migrator = SchemaMigrator.from_database(db)
+    migrate(migrator.add_column(event._meta.table_name, "from_status_at", event.from_status_at),
+            migrator.add_column(event._meta.table_name, "from_status_by_id",
+                                event.from_status_by),
+            migrator.add_column(event._meta.table_name, "undoes_id", event.undoes),
+            migrator.add_column(change._meta.table_name, "from_since", change.from_since),
+            migrator.add_column(change._meta.table_name, "appointment_event_id",
+                                change.appointment_event))
+    db.create_tables([m.Measurement])
+
+
 #: MIGRATIONS[n] upgrades a database from version n-1 to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
-    2: _v2_patient_search_key, 3: _v3_search_key_last_name_first, 4: _v4_search_indexes}
+    2: _v2_patient_search_key, 3: _v3_search_key_last_name_first, 4: _v4_search_indexes,
+    5: _v5_flow_board}
 
 
 class SchemaTooNew(DatabaseUnavailable):

@@ -75,7 +75,10 @@ def test_a_v1_database_is_migrated_without_losing_a_row(tmp_path):
     for table in tables:
         if table == "patient":
             continue
-        assert _rows(path, table) == before[table], table
+        width = len(before[table][0]) if before[table] else 0
+        after = _rows(path, table)
+        assert [row[:width] for row in after] == before[table], table
+        assert all(value is None for row in after for value in row[width:]), table  # v5's
     old = {r[1]: r for r in before["patient"]}  # by chart number
     new = _rows(path, "patient", "chart_number, first_name, last_name, phone, search_key")
     assert {r[0] for r in new} == set(old)
