@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 
 from frontdesk import __version__, clock, config
 from frontdesk.domain.errors import DomainError, ValidationError
+from frontdesk.domain.model import Status
 from frontdesk.domain.validation import parse_iso_date
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -36,6 +37,17 @@ def _date_arg(text: str) -> dt.date:
         return parse_iso_date(text)
     except ValidationError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _appointment_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"an appointment id is a whole number, not {text!r}") from None
+    if not 0 < value < 2**63:  # beyond the database's integers: no such appointment either
+        raise argparse.ArgumentTypeError(f"there is no appointment {text}")
+    return value
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -72,6 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     _common(census, suppress=True)
     census.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD", help="default today")
     census.add_argument("--format", choices=fmt, default="table")
+
+    appts = sub.add_parser("appointments", help="a day's appointments, cancelled ones included")
+    _common(appts, suppress=True)
+    appts.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD", help="default today")
+    appts.add_argument("--format", choices=("table", "json"), default="table")
+
+    status = sub.add_parser("set-status", help="move an appointment along the status flow")
+    _common(status, suppress=True)
+    status.add_argument("appointment_id", type=_appointment_id, metavar="APPOINTMENT_ID")
+    status.add_argument("status", metavar="STATUS", help=", ".join(Status))
+    status.add_argument("--reason", default="", metavar="TEXT", help="why (kept with the change)")
+    status.add_argument("--staff", default="cli", metavar="USERNAME",
+                        help="who is making the change (audit trail)")
     return parser
 
 
@@ -200,6 +225,42 @@ def cmd_census(args) -> int:
     return EXIT_OK
 
 
+def cmd_appointments(args) -> int:
+    from frontdesk.services import reports
+    from frontdesk.services.calendar import day_agenda
+    _open(args)
+    day = args.on or clock.today()
+    lines = day_agenda(day)
+    if args.format == "json":
+        print(json.dumps([reports.appointment_dict(line) for line in lines], ensure_ascii=False))
+        return EXIT_OK
+    if not lines:
+        print(f"No appointments on {day:%A} {day.isoformat()}")
+        return EXIT_OK
+    print(f"Appointments on {day:%A} {day.isoformat()} ({len(lines)})\n")
+    print(_table(["ID", "Start", "Min", "Kind", "Chair", "Status", "Chart", "Patient"],
+                 [(line.id, f"{line.start:%H:%M}", line.duration_minutes, line.kind.value,
+                   line.chair or "-", line.status.value, line.chart, line.name)
+                  for line in lines]))
+    return EXIT_OK
+
+
+def cmd_set_status(args) -> int:
+    from frontdesk.services import flow, reports
+    _open(args)
+    # "Arrived", "no-show": the words a person types mean the same statuses
+    wanted = args.status.strip().lower().replace("-", "_")
+    if wanted not in set(Status):
+        wanted = args.status  # refused with the text as typed
+    change = flow.set_status(args.appointment_id, wanted, staff=args.staff, reason=args.reason)
+    out = reports.appointment_dict(flow.appointment_line(change.appointment_id))
+    if change.phase_moved:
+        before, after = change.phase_moved
+        out["phase_changed"] = {"from": before.value, "to": after.value}
+    print(json.dumps(out, ensure_ascii=False))
+    return EXIT_OK
+
+
 def cmd_desk(args) -> int:
     target = config.choose_db_target(args.db)
     if args.demo:
@@ -229,7 +290,8 @@ def _prepare_demo(flag: str | None) -> str:
 
 
 COMMANDS: dict[str | None, Callable] = {
-    "import": cmd_import, "lists": cmd_lists, "census": cmd_census, None: cmd_desk}
+    "import": cmd_import, "lists": cmd_lists, "census": cmd_census,
+    "appointments": cmd_appointments, "set-status": cmd_set_status, None: cmd_desk}
 
 
 def _configure_logging() -> Path | None:

@@ -3,7 +3,7 @@
 The settings file has two tables. [clinic] is this computer's way of changing the clinic-wide
 settings (name, phone region, chairs, opening days and hours, default lengths); the database
 stays their shared truth, and services.settings pushes an edited [clinic] into it. [desk] is
-this desk's own (theme, the staff name written to the audit trail).
+this desk's own (theme, the staff name written to the audit trail, the board's wait alert).
 
 This module only reads, checks and writes the file: plain values in, frozen dataclasses out.
 It never touches the database (no peewee, no db, no services).
@@ -28,6 +28,7 @@ import platformdirs
 
 from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.model import Kind
+from frontdesk.domain.status_flow import DEFAULT_WAIT_ALERT_MINUTES
 
 APP_NAME = "frontdesk"
 DB_ENV = "FRONTDESK_DB"
@@ -88,6 +89,7 @@ class DeskSettings:
     """The [desk] table: this desk's own preferences."""
     theme: str = "textual-dark"
     staff: str = field(default_factory=login_name)  # who made each change from this desk
+    wait_alert_minutes: int = DEFAULT_WAIT_ALERT_MINUTES  # the board flags longer waits
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ def merge_clinic(table: ClinicTable, current: ClinicSettings, path: Path) -> Cli
 # --- reading ------------------------------------------------------------------------------------
 
 _CLINIC_KEYS = ("name", "phone_region", "chairs", "open_days", "opens", "closes", "durations")
-_DESK_KEYS = ("theme", "staff")
+_DESK_KEYS = ("theme", "staff", "wait_alert_minutes")
 _TIME = re.compile(r"([0-9]{2}):([0-9]{2})")
 _KINDS = tuple(k.value for k in Kind)
 
@@ -284,6 +286,11 @@ def _desk(raw) -> DeskSettings:
         if len(staff) > MAX_NAME:
             raise _Problem(f"desk.staff is longer than {MAX_NAME} characters")
         values["staff"] = staff
+    if "wait_alert_minutes" in raw:
+        minutes = raw["wait_alert_minutes"]
+        if type(minutes) is not int or not 1 <= minutes <= 240:
+            raise _Problem("desk.wait_alert_minutes must be a whole number of minutes, 1-240")
+        values["wait_alert_minutes"] = minutes
     return DeskSettings(**values)
 
 
@@ -389,6 +396,8 @@ closes = {_toml_str(clinic.closes.strftime("%H:%M"))}
 theme = {_toml_str(desk.theme)}
 # Recorded in the audit trail as who made each change from this desk.
 staff = {_toml_str(desk.staff)}
+# The day's board flags a patient waiting longer than this after arriving (minutes, 1-240).
+wait_alert_minutes = {desk.wait_alert_minutes}
 """
 
 

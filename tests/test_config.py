@@ -68,11 +68,19 @@ def test_a_new_file_describes_the_clinic_with_a_comment_on_every_key(tmp_path):
                    "open_days": ["mon", "tue", "wed", "thu", "fri"],
                    "opens": "08:00", "closes": "18:00",
                    "durations": {"consult": 60, "infusion": 90, "assessment": 30}},
-        "desk": {"theme": "textual-dark", "staff": "amara"}}
+        "desk": {"theme": "textual-dark", "staff": "amara", "wait_alert_minutes": 15}}
     parsed = config.parse_settings(text, tmp_path / "config.toml")
     assert parsed.clinic.over(ClinicSettings(name="Other", phone_region="GB")) == ClinicSettings()
     assert parsed.clinic.chairs == DEFAULT_CHAIRS
-    assert parsed.desk == config.DeskSettings("textual-dark", "amara")
+    assert parsed.desk == config.DeskSettings("textual-dark", "amara", 15)
+
+
+@pytest.mark.parametrize("value", ["0", "241", "\"15\"", "15.5", "true"])
+def test_the_wait_alert_is_whole_minutes_from_1_to_240(tmp_path, value):
+    with pytest.raises(config.SettingsFileError, match="wait_alert_minutes"):
+        config.parse_settings(f"[desk]\nwait_alert_minutes = {value}\n", tmp_path / "c.toml")
+    assert config.parse_settings("[desk]\nwait_alert_minutes = 240\n",
+                                 tmp_path / "c.toml").desk.wait_alert_minutes == 240
 
 
 def test_any_text_survives_the_round_trip(tmp_path):

@@ -38,9 +38,11 @@ def parse_score(measure: Measure, text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit():
+    # isdigit() also takes '²', which int() refuses; int() refuses thousands of digits too
+    if not text.isdecimal() or len(text) > 4:
+        shown = text if len(text) <= 12 else text[:12] + "…"
         raise ValidationError(f"{LABELS[measure]} is a whole number from 0 to "
-                              f"{MAXIMUM[measure]}, not {text!r}")
+                              f"{MAXIMUM[measure]}, not {shown!r}")
     return check_score(measure, int(text))
 
 

@@ -16,9 +16,8 @@ from peewee import JOIN, fn
 
 from frontdesk import clock
 from frontdesk.db import models as m
-from frontdesk.db.connection import read_snapshot, write_transaction
+from frontdesk.db.connection import is_sqlite, read_snapshot, write_transaction
 from frontdesk.domain import measures
-from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.dates import start_of_day, start_of_next_day
 from frontdesk.domain.errors import Conflict, NotFound, ValidationError
 from frontdesk.domain.lists import display_name
@@ -36,6 +35,8 @@ from frontdesk.services.patients import rows_for_ids
 A = m.Appointment
 P = m.Patient
 E = m.AppointmentEvent
+
+UNFINISHED = (Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY)
 
 WORDS = {Status.BOOKED: "booked", Status.ARRIVED: "arrived", Status.IN_CHAIR: "in chair",
          Status.RECOVERY: "in recovery", Status.COMPLETED: "completed",
@@ -62,6 +63,13 @@ def _locked_appointment(appointment_id: int) -> m.Appointment:
     if row is None:
         raise NotFound(f"there is no appointment {appointment_id}")
     return row
+
+
+def _for_update(query):
+    """The query locking the rows it reads until the transaction ends, on PostgreSQL. On
+    SQLite, write_transaction's BEGIN IMMEDIATE already keeps every other writer out (and
+    SQLite has no FOR UPDATE)."""
+    return query if is_sqlite() else query.for_update()
 
 
 def _check_version(row: m.Appointment, expected_version: int | None) -> None:
@@ -131,7 +139,8 @@ def set_status(appointment_id: int, new_status: Status | str, *, staff: str,
 def _phase_after_infusion(row: m.Appointment, event_id: int, staff_id: int,
                           now: dt.datetime) -> tuple[Phase, Phase] | None:
     """Completing the first infusion starts stabilization; completing the N-th ends it."""
-    patient = P.get_by_id(row.patient_id)
+    # locked: two of the patient's infusions completed at once must both be counted
+    patient = _for_update(P.select().where(P.id == row.patient_id)).get()
     phase = Phase(patient.phase)
     if phase not in (Phase.INTAKE, Phase.STABILIZATION):
         return None
@@ -169,6 +178,10 @@ def undo(change: StatusChange, *, staff: str) -> StatusChange:
                            f"{WORDS[Status(row.status)]}), so it was not undone")
         check_can_undo(Status(row.status), change.to_status)
         undone = E.get_by_id(change.event_id)
+        if undone.undoes_id is not None:
+            # putting the change back would lose what it decided (a cancellation's lateness
+            # and reason, a completion's phase move): the desk makes the change again
+            raise Conflict("that was an undo, which cannot be undone: make the change again")
         now = clock.now()
         if change.from_status is None:  # a walk-in: created as arrived
             back, fields = Status.CANCELLED, {"status_at": now, "status_by": staff_id,
@@ -235,6 +248,9 @@ def record_scores(patient_id: int, *, staff: str, phq9: int | None = None,
         staff_id = audit.staff_id(staff)
         if not P.select().where(P.id == patient_id).exists():
             raise NotFound("that patient is no longer in the database")
+        if appointment_id is not None and not A.select().where(
+                A.id == appointment_id, A.patient == patient_id).exists():
+            raise NotFound("that appointment is not this patient's, or no longer there")
         _record_scores(patient_id, appointment_id, staff_id, clock.now(), phq9, gad7)
 
 
@@ -287,38 +303,31 @@ def _free_chair(start: dt.datetime, ends: dt.datetime) -> m.Chair | None:
             .order_by(m.Chair.position, m.Chair.name).first())
 
 
-def _fits_hours(settings: ClinicSettings, start: dt.datetime, ends: dt.datetime) -> str | None:
-    """Why a visit from start to ends does not fit the opening hours, or None."""
-    day = start.date()
-    if not settings.is_open_on(day):
-        return f"the clinic is closed on {day:%A}s"
-    opens = dt.datetime.combine(day, settings.opens)
-    closes = dt.datetime.combine(day, settings.closes)
-    if start < opens:
-        return f"the clinic opens at {settings.opens:%H:%M}"
-    if ends > closes:
-        return f"the clinic closes at {settings.closes:%H:%M}, before it would end"
-    return None
-
-
 def walk_in(patient_id: int, kind: Kind | str, *, staff: str, phq9: int | None = None,
             gad7: int | None = None, now: dt.datetime | None = None) -> StatusChange:
     """Check in a patient who has no appointment left today: create one that starts now,
-    as arrived, in the first free chair for an infusion; refused when none is free."""
-    kind = Kind(kind)
+    as arrived, in the first free chair for an infusion; refused when none is free.
+
+    Opening hours are not checked: the patient is at the desk, and staff decide whether the
+    clinic takes them (booking ahead keeps to the hours)."""
+    try:
+        kind = Kind(kind)
+    except ValueError:
+        raise ValidationError(f"unknown appointment kind {kind!r} (one of: "
+                              f"{', '.join(k.value for k in Kind)})") from None
     measures.check_score(Measure.PHQ9, phq9)
     measures.check_score(Measure.GAD7, gad7)
     now = (now or clock.now()).replace(second=0, microsecond=0)
-    settings = clinic_settings()
-    minutes = settings.duration_of(kind)
+    minutes = clinic_settings().duration_of(kind)
     ends = end_of(now, minutes)
-    why = _fits_hours(settings, now, ends)
-    if why:
-        raise Conflict(f"no walk-in {kind} now: {why}")
     with write_transaction():
         staff_id = audit.staff_id(staff)
-        if not P.select().where(P.id == patient_id).exists():
+        # locked (PostgreSQL) until the walk-in is written: two desks must not both find the
+        # patient free, or the same chair free
+        if _for_update(P.select(P.id).where(P.id == patient_id)).first() is None:
             raise NotFound("that patient is no longer in the database")
+        if kind in KINDS_NEEDING_CHAIR:
+            list(_for_update(m.Chair.select(m.Chair.id).order_by(m.Chair.id)))
         clash = (A.select(A.start).where(A.patient == patient_id,
                                          A.status.not_in([Status.CANCELLED.value,
                                                           Status.NO_SHOW.value]),
@@ -371,10 +380,12 @@ def _day(day: dt.date):
     return (A.start >= start_of_day(day), A.start < start_of_next_day(day))
 
 
-def board_ids(day: dt.date) -> list[int]:
-    """The day's appointments in board order: start, then chair, then name."""
+def board_ids(day: dt.date, *, unfinished_only: bool = False) -> list[int]:
+    """The day's appointments in board order: start, then chair, then name; only those still
+    to see to (booked, arrived, in chair, recovery) when `unfinished_only`."""
+    unfinished = (A.status.in_([s.value for s in UNFINISHED]),) if unfinished_only else ()
     query = (A.select(A.id).join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
-             .where(*_day(day))
+             .where(*_day(day), *unfinished)
              .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
                        P.search_key, A.id).tuples())
     return [aid for (aid,) in query]

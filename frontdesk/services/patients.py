@@ -21,6 +21,7 @@ from frontdesk.db import models as m
 from frontdesk.db import search_index
 from frontdesk.db.connection import read_snapshot, write_transaction
 from frontdesk.domain import lists as rules
+from frontdesk.domain import measures
 from frontdesk.domain.dates import start_of_day, start_of_next_day
 from frontdesk.domain.errors import Conflict, NotFound, ValidationError
 from frontdesk.domain.model import Kind, Phase, Status
@@ -328,6 +329,14 @@ class PhaseStep:
 
 
 @dataclass(frozen=True)
+class ScorePoint:
+    """One sitting's questionnaire totals (either may be missing)."""
+    taken_at: dt.datetime
+    phq9: int | None
+    gad7: int | None
+
+
+@dataclass(frozen=True)
 class PatientDetail:
     id: int
     chart: str
@@ -353,6 +362,8 @@ class PatientDetail:
     upcoming: tuple[AppointmentLine, ...]  # soonest first
     notes: str
     version: int
+    scores: tuple[ScorePoint, ...]         # the latest taken by the date, oldest first
+    assessment_due_on: dt.date | None      # when a progress assessment is (or will be) due
 
 
 def _lines(query) -> tuple[AppointmentLine, ...]:
@@ -361,8 +372,17 @@ def _lines(query) -> tuple[AppointmentLine, ...]:
                  for aid, start, minutes, kind, status, chair in query.tuples())
 
 
+def _scores(patient_id: int, as_of: dt.date, limit: int) -> tuple[ScorePoint, ...]:
+    M = m.Measurement
+    latest = (M.select(M.taken_at, M.phq9, M.gad7)
+              .where(M.patient == patient_id, M.taken_at < start_of_next_day(as_of))
+              .order_by(M.taken_at.desc(), M.id.desc()).limit(limit).tuples())
+    return tuple(ScorePoint(taken_at=as_datetime(at), phq9=phq9, gad7=gad7)
+                 for at, phq9, gad7 in reversed(list(latest)))
+
+
 def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
-                   appointments: int = 5) -> PatientDetail:
+                   appointments: int = 5, scores: int = 24) -> PatientDetail:
     """Everything the detail pane shows, as of a date, from one snapshot."""
     with read_snapshot():
         row = (_row_query(as_of).select_extend(P.date_of_birth, P.phone, P.email,
@@ -386,6 +406,11 @@ def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
         day = start_of_day(as_of)
         recent = _lines(base.where(A.start < day).order_by(A.start.desc()).limit(appointments))
         upcoming = _lines(base.where(A.start >= day).order_by(A.start).limit(appointments))
+        points = _scores(patient_id, as_of, scores)
+    last_infusion = as_date(row["last_infusion"])
+    assessment_due_on = measures.progress_assessment_due_on(
+        Phase(row["phase"]), row["phase_since"], last_infusion,
+        points[-1].taken_at.date() if points else None)
     return PatientDetail(
         id=row["id"], chart=row["chart_number"], first_name=row["first_name"],
         last_name=row["last_name"], name=rules.display_name(row["last_name"], row["first_name"]),
@@ -395,9 +420,10 @@ def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
         stabilization_target=row["stabilization_target"],
         infusions_completed=standing.completed, stalled=standing.stalled,
         maintenance_interval_months=row["maintenance_interval_months"],
-        due_on=standing.due_on, last_infusion=as_date(row["last_infusion"]),
+        due_on=standing.due_on, last_infusion=last_infusion,
         last_seen=as_date(row["last_seen"]), history=history, recent=recent,
-        upcoming=upcoming, notes=row["notes"] or "", version=row["version"])
+        upcoming=upcoming, notes=row["notes"] or "", version=row["version"],
+        scores=points, assessment_due_on=assessment_due_on)
 
 
 def save_notes(patient_id: int, notes: str, *, expected_version: int, staff: str) -> int:

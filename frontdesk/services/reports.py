@@ -1,5 +1,5 @@
-"""Plain-data shapes of the lists and the census, as INTERFACES.md fixes them (JSON keys and
-order, CSV columns). The CLI and any exporter share these."""
+"""Plain-data shapes of the lists, the census and appointments, as INTERFACES.md fixes them
+(JSON keys and order, CSV columns). The CLI and any exporter share these."""
 
 from __future__ import annotations
 
@@ -39,6 +39,15 @@ def lists_dict(desk: DeskLists) -> dict:
     for name in LIST_NAMES:
         out[name] = [entry_dict(e) for e in getattr(desk, name)]
     return out
+
+
+def appointment_dict(line) -> dict:
+    """One appointment as `frontdesk appointments` and `set-status` print it. `line` is a
+    calendar.AgendaLine or a flow.BoardLine: both carry these fields under these names."""
+    return {"id": line.id, "patient_id": line.chart, "name": line.name,
+            "start": line.start.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": line.duration_minutes, "kind": line.kind.value,
+            "chair": line.chair, "status": line.status.value}
 
 
 def census_dict(c: Census) -> dict:

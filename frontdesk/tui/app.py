@@ -6,12 +6,16 @@ import gc
 from functools import partial
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from frontdesk.config import DeskSettings
+from frontdesk.services.changes import ChangeWatcher
+from frontdesk.services.flow import StatusChange
 from frontdesk.tui.commands import PatientCommands
+from frontdesk.tui.messages import DataChanged
 from frontdesk.tui.screens.desk import DeskScreen
 
 
@@ -20,7 +24,10 @@ class FrontdeskApp(App):
     TITLE = "frontdesk"
     COMMANDS = App.COMMANDS | {PatientCommands}
     # ctrl+q is listed by F1 and the palette; the footer keeps its room for the desk's keys
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+        Binding("f2", "board", "Today's board", id="board", priority=True),
+    ]
 
     def __init__(self, db_target: str, clinic_name: str = "",
                  desk: DeskSettings | None = None) -> None:
@@ -28,6 +35,9 @@ class FrontdeskApp(App):
         self.db_target = db_target
         self.sub_title = clinic_name
         self.desk_settings = desk or DeskSettings()
+        # status changes made at this desk, newest last: u undoes them one by one
+        self.recent_changes: list[tuple[StatusChange, str]] = []
+        self._watcher: ChangeWatcher | None = None
 
     def on_mount(self) -> None:
         if self.desk_settings.theme in self.available_themes:
@@ -40,6 +50,40 @@ class FrontdeskApp(App):
         # collections skip it, and a collection landing on a keystroke no longer pauses it
         # for 30-70 ms.
         self.call_after_refresh(gc.freeze)
+        self.start_watching()
+
+    # --- other desks' changes ----------------------------------------------------------------
+
+    def start_watching(self) -> None:
+        """Ask the database now and then whether anyone wrote to it (services.changes)."""
+        self._watcher = ChangeWatcher()
+        self.set_interval(self._watcher.interval, self.look_for_changes)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def look_for_changes(self) -> None:
+        if self._watcher is not None and self._watcher.changed():
+            self.post_message(DataChanged())
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Every screen of the stack hears it; a screen out of sight reloads on its return."""
+        for screen in self.screen_stack:
+            if screen is not self.screen_stack[0]:
+                screen.post_message(DataChanged())
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+
+    def action_board(self) -> None:
+        """F2, from anywhere: today's board (brought to the top if it is open)."""
+        from frontdesk.tui.screens.board import BoardScreen
+        for screen in self.screen_stack:
+            if isinstance(screen, BoardScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                screen.choose_day(screen.today)
+                return
+        self.push_screen(BoardScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette runs every action of the screen it was opened on, by its key's name."""

@@ -33,3 +33,16 @@ def compact_count(n: int) -> str:
     if n < 1000:
         return str(n)
     return f"{n // 1000}k" if n < 100_000 else "99+"
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values, maximum: int) -> str:
+    """One block per value, from ▁ (0) to █ (maximum): scaled against the measure's fixed
+    maximum, not the patient's own range, so two patients' lines compare. A missing value
+    (None) is a space, so lines of the same sittings stay aligned."""
+    top = len(SPARKS) - 1
+    return "".join(" " if value is None
+                   else SPARKS[round(min(max(value, 0), maximum) * top / maximum)]
+                   for value in values)

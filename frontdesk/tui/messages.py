@@ -9,6 +9,8 @@ from textual.message import Message
 
 from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.services.calendar import AgendaLine
+from frontdesk.domain.model import Phase
+from frontdesk.services.flow import BoardLine, BoardSummary, StatusChange, TodayForPatient
 from frontdesk.services.patients import Filter, PatientDetail, PatientRow
 
 
@@ -31,6 +33,7 @@ class ListLoaded(Message):
     start: int
     rows: list[PatientRow]
     cursor: int
+    in_place: bool = False  # a refresh: the cursor stays where it is when the rows arrive
 
 
 @dataclass
@@ -56,3 +59,48 @@ class AgendaLoaded(Message):
 class DetailLoaded(Message):
     patient_id: int
     detail: PatientDetail
+
+
+@dataclass
+class DataChanged(Message, bubble=False):
+    """Something was written to the database (by another desk, or by this one). The app
+    hands it to every screen; it must not bubble back up to the app."""
+
+
+@dataclass
+class BoardLoaded(Message):
+    """The day's board: every appointment's id in order, and a page of lines."""
+    generation: int
+    day: dt.date
+    ids: list[int]
+    start: int
+    lines: list[BoardLine]
+    cursor: int
+    in_place: bool = False  # a reload of the same day: the cursor stays on its appointment
+
+
+@dataclass
+class BoardPageLoaded(Message):
+    generation: int
+    start: int
+    lines: list[BoardLine]
+
+
+@dataclass
+class SummaryLoaded(Message):
+    summary: BoardSummary
+
+
+@dataclass
+class StatusChanged(Message):
+    """A change this desk made (the board keeps it for undo)."""
+    change: StatusChange
+    name: str
+    undone: bool = False
+
+
+@dataclass
+class TodayLoaded(Message):
+    """The highlighted patient's day, for checking them in."""
+    today: TodayForPatient
+    phase: Phase

@@ -22,12 +22,15 @@ from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.search import parse_search
 from frontdesk.services.calendar import day_agenda, day_counts
 from frontdesk.services.clinic import clinic_settings
+from frontdesk.services.flow import today_for_patient
 from frontdesk.services.patients import (Filter, ListPager, ListQuery, SortKey,
                                          filter_counts, index_of, patient_detail)
 from frontdesk.tui import format as fmt
-from frontdesk.tui.messages import (AgendaLoaded, ClinicLoaded, CountsLoaded, DetailLoaded,
-                                    ListLoaded, MonthLoaded, PageLoaded)
+from frontdesk.tui.messages import (AgendaLoaded, ClinicLoaded, CountsLoaded, DataChanged,
+                                    DetailLoaded, ListLoaded, MonthLoaded, PageLoaded,
+                                    TodayLoaded)
 from frontdesk.tui.screens.base import DeskBaseScreen
+from frontdesk.tui.screens.flow_actions import FlowActions
 from frontdesk.tui.widgets.agenda import AgendaList
 from frontdesk.tui.widgets.detail import DetailPane
 from frontdesk.tui.widgets.filter_bar import FilterBar, filter_title
@@ -39,7 +42,7 @@ WIDE_FROM = 140
 FILTERS = Binding.Group("Filter", compact=True)
 
 
-class DeskScreen(DeskBaseScreen):
+class DeskScreen(FlowActions, DeskBaseScreen):
     HELP_TITLE = "The desk"
     BINDINGS = [
         # priority: the app moves the focus before it hands on the keys typed right after
@@ -65,6 +68,9 @@ class DeskScreen(DeskBaseScreen):
         Binding("greater_than_sign,full_stop", "step_day(1)", "Day after", show=False,
                 id="desk.day_after"),
         Binding("e", "edit_notes", "Notes", id="desk.notes"),
+        Binding("i", "check_in", "Check in", id="desk.check_in"),
+        Binding("b", "board", "Board", id="desk.board"),
+        Binding("u", "undo", "Undo", show=False, id="desk.undo"),
         Binding("r", "refresh", "Refresh", show=False, id="desk.refresh"),
         Binding("f1", "help", "Help", id="desk.help"),
     ]
@@ -87,6 +93,7 @@ class DeskScreen(DeskBaseScreen):
         # an action on the highlighted patient asked for while the list or the detail was
         # still loading (keys typed in a burst: "nunez", enter, "e"): run once they show
         self._waiting_action: Callable[[], None] | None = None
+        self._stale = False  # the database changed while another screen was on top
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -143,13 +150,17 @@ class DeskScreen(DeskBaseScreen):
         return ListQuery(self.as_of, self.filter,
                          parse_search(self.search_text, self.clinic.phone_region, self.today))
 
-    def reload_list(self, keep: SortKey | None = None) -> None:
+    def reload_list(self, keep: SortKey | None = None, *, in_place: bool = False) -> None:
+        """Load the list again: the cursor on `keep` (a patient), or, `in_place`, where the
+        cursor is when the rows arrive (a refresh must not pull it back from where the user
+        moved it meanwhile)."""
         self._list_generation += 1
         self._list_pending = True
         self._pager = ListPager(self._query())
         patients = self.query_one("#patients", PatientList)
         patients.this_year = self.as_of.year
-        self.load_list(self._pager, self._list_generation, keep)
+        around = patients.cursor if in_place else None
+        self.load_list(self._pager, self._list_generation, keep, around)
 
     def _load_month_if_needed(self, force: bool = False) -> None:
         first = self.as_of.replace(day=1)
@@ -169,15 +180,19 @@ class DeskScreen(DeskBaseScreen):
             self.post_message(CountsLoaded(as_of, counts))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
-    def load_list(self, pager: ListPager, generation: int, keep: SortKey | None) -> None:
+    def load_list(self, pager: ListPager, generation: int, keep: SortKey | None,
+                  around: int | None) -> None:
         size = pager.size()
         cursor = 0
-        if keep is not None and pager.query.by_name and size:
+        if around is not None and size:
+            cursor = min(around, size - 1)
+        elif keep is not None and pager.query.by_name and size:
             cursor = min(index_of(pager.query, keep), size - 1)
         start = cursor // PAGE * PAGE
         rows = pager.page(start, PAGE) if size else []
         if not get_current_worker().is_cancelled:
-            self.post_message(ListLoaded(generation, size, start, rows, cursor))
+            self.post_message(ListLoaded(generation, size, start, rows, cursor,
+                                         in_place=around is not None))
 
     @work(thread=True, group="page", exit_on_error=False)
     def load_page(self, pager: ListPager, generation: int, start: int, count: int) -> None:
@@ -232,7 +247,8 @@ class DeskScreen(DeskBaseScreen):
             return
         patients = self.query_one("#patients", PatientList)
         rows = {message.start + i: row for i, row in enumerate(message.rows)}
-        patients.reset(message.size, rows, cursor=message.cursor)
+        cursor = patients.cursor if message.in_place else message.cursor
+        patients.reset(message.size, rows, cursor=cursor, keep_scroll=message.in_place)
         self._list_pending = False
         if not self._started:
             self._started = True
@@ -267,9 +283,19 @@ class DeskScreen(DeskBaseScreen):
 
     def _showing_the_current_patient(self) -> bool:
         """Whether the detail pane shows the patient the desk points at: no reload of the
-        list and no load of the detail under way."""
+        list, no move of a cursor still to be heard of, no load of the detail under way."""
         shown = self.query_one("#detail", DetailPane).patient
-        return not self._list_pending and (shown.id if shown else None) == self._detail_for
+        shown_id = shown.id if shown else None
+        return (not self._list_pending and shown_id == self._detail_for
+                and shown_id == self._pointed_at())
+
+    def _pointed_at(self) -> int | None:
+        """The patient under the cursor of the focused list (the agenda's or the patients')."""
+        agenda = self.query_one("#agenda", AgendaList)
+        if self.focused is agenda:
+            return agenda.highlighted.patient_id if agenda.highlighted else self._detail_for
+        row = self.query_one("#patients", PatientList).highlighted
+        return row.id if row is not None else None
 
     def _when_current(self, action: Callable[[], None]) -> bool:
         """False, keeping the action for later, while the desk is still catching up."""
@@ -432,9 +458,8 @@ class DeskScreen(DeskBaseScreen):
         self.set_focus(self.query_one("#patients", PatientList))
 
     def action_refresh(self) -> None:
-        keep = self.query_one("#patients", PatientList).highlighted
         self.load_counts(self.as_of)
-        self.reload_list(keep=keep.key if keep is not None else None)
+        self.reload_list(in_place=True)
         self.load_agenda(self.as_of)
         self._load_month_if_needed(force=True)
         if self._detail_for is not None:
@@ -457,6 +482,45 @@ class DeskScreen(DeskBaseScreen):
             if changed:
                 self._show_detail(detail.id)
         self.app.push_screen(NotesScreen(detail), saved)
+
+    def action_check_in(self) -> None:
+        """i: the highlighted patient's appointment today, or a walk-in (enter confirms)."""
+        if not self._when_current(self.action_check_in):
+            return
+        detail = self.query_one("#detail", DetailPane).patient
+        if detail is None:
+            self.notify("Highlight a patient first (/ finds one)", severity="warning")
+            return
+        self.load_today(detail.id, detail.phase)
+
+    @work(thread=True, exclusive=True, group="today", exit_on_error=False)
+    def load_today(self, patient_id: int, phase) -> None:
+        self.post_message(TodayLoaded(today_for_patient(patient_id, clock.today()), phase))
+
+    def on_today_loaded(self, message: TodayLoaded) -> None:
+        self.open_check_in(message.today, message.phase)
+
+    def action_board(self) -> None:
+        """b: the board of the chosen day (F2, from anywhere, opens today's)."""
+        from frontdesk.tui.screens.board import BoardScreen
+        self.app.push_screen(BoardScreen(self.as_of))
+
+    def start_walk_in(self) -> None:
+        self.action_search()
+        self.notify("Walk-in: find the patient, then press i to check them in",
+                    title="Walk-in", timeout=8)
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Another desk (or this one) wrote: show what is there now, cursor kept."""
+        if self.is_current:
+            self.action_refresh()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.action_refresh()
 
     def open_patient(self, chart: str) -> None:
         """Show one patient: find it by chart number and put the cursor on it."""

@@ -76,8 +76,9 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     # --- data in ----------------------------------------------------------------------------
 
     def reset(self, row_count: int, rows: dict[int, Any] | None = None,
-              cursor: int = 0) -> int:
-        """A new list: forget every row. Returns the new generation."""
+              cursor: int = 0, keep_scroll: bool = False) -> int:
+        """A new list: forget every row (`keep_scroll`: the same list again, read anew, shown
+        where it was). Returns the new generation."""
         self.generation += 1
         self.loaded = True
         self.row_count = row_count
@@ -86,7 +87,8 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = max(0, min(cursor, row_count - 1))
         self.virtual_size = Size(self.scrollable_content_region.width,
                                  row_count + self._header_lines)
-        self.scroll_to(y=0, animate=False, immediate=True)
+        if not keep_scroll:
+            self.scroll_to(y=0, animate=False, immediate=True)
         self._keep_cursor_visible()
         self.refresh()
         self._ask_for_missing()
@@ -102,6 +104,17 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         if start <= self.cursor < start + len(rows):
             self._announce()
+
+    def loaded_rows(self) -> list[tuple[int, Any]]:
+        return list(self._rows.items())
+
+    def replace_row(self, index: int, row: Any) -> None:
+        """Show a changed row at once (before the list is loaded again)."""
+        if index in self._rows:
+            self._rows[index] = row
+            self.refresh()
+            if index == self.cursor:
+                self._announce()
 
     def row(self, index: int) -> Any:
         return self._rows.get(index)

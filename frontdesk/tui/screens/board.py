@@ -1,0 +1,332 @@
+"""The day's flow board: every appointment of a day, moved through the clinic from the keys.
+
+The list pages from SQL (the day's ids in board order, then a page of lines at a time), the
+counts per status come from one GROUP BY, and the time in each status and the alerts follow
+the clock without a key press.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from frontdesk import clock
+from frontdesk.domain.model import Status
+from frontdesk.domain.status_flow import next_step
+from frontdesk.services import flow
+from frontdesk.services.flow import BoardLine, BoardSummary, TodayForPatient
+from frontdesk.tui import format as fmt
+from frontdesk.tui.messages import (BoardLoaded, BoardPageLoaded, DataChanged, StatusChanged,
+                                    SummaryLoaded)
+from frontdesk.tui.screens.base import DeskBaseScreen
+from frontdesk.tui.screens.check_in import CancelScreen, staff_of
+from frontdesk.tui.screens.flow_actions import FlowActions
+from frontdesk.tui.widgets.board_list import BoardList
+from frontdesk.tui.widgets.virtual_list import PAGE, VirtualList
+
+TICK_SECONDS = 15        # time in status and alerts are redrawn this often
+SUMMARY_EVERY_TICKS = 4  # and the alert counts asked again this often (once a minute)
+STRIP = ((Status.BOOKED, "booked"), (Status.ARRIVED, "arrived"), (Status.IN_CHAIR, "in chair"),
+         (Status.RECOVERY, "recovery"), (Status.COMPLETED, "done"),
+         (Status.NO_SHOW, "no-show"), (Status.CANCELLED, "cancelled"))
+
+
+class BoardScreen(FlowActions, DeskBaseScreen):
+    HELP_TITLE = "The day's board"
+    BINDINGS = [
+        Binding("space", "next_step", "Next step", id="board.next_step"),
+        Binding("a", "check_in", "Check in", id="board.check_in"),
+        # space covers these; the footer keeps its room for the rest (F1 lists them all)
+        Binding("s", "set_status('in_chair')", "In chair", show=False, id="board.in_chair"),
+        Binding("r", "set_status('recovery')", "Recovery", show=False, id="board.recovery"),
+        Binding("d", "set_status('completed')", "Completed", show=False,
+                id="board.completed"),
+        Binding("n", "set_status('no_show')", "No-show", id="board.no_show"),
+        Binding("x", "cancel_appointment", "Cancel", id="board.cancel"),
+        Binding("u", "undo", "Undo", id="board.undo"),
+        Binding("w", "walk_in", "Walk-in", id="board.walk_in"),
+        Binding("m", "scores", "Scores", id="board.scores"),
+        Binding("left,less_than_sign,comma", "step_day(-1)", "Day before", show=False,
+                id="board.day_before"),
+        Binding("right,greater_than_sign,full_stop", "step_day(1)", "Day after",
+                show=False, id="board.day_after"),
+        Binding("t", "today", "Today", show=False, id="board.today"),
+        Binding("escape", "back", "Desk", id="board.back"),
+        Binding("f1", "help", "Help", id="board.help"),
+    ]
+
+    def __init__(self, day: dt.date | None = None) -> None:
+        super().__init__()
+        self.day = day or clock.today()
+        self.today = clock.today()
+        self.ids: list[int] = []
+        self.summary: BoardSummary | None = None
+        self._generation = 0
+        self._ticks = 0
+        self._stale = False
+        self._saving: set[int] = set()  # appointments with a change on its way
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="board-title")
+        yield Static("", id="board-strip")
+        yield BoardList(id="board")
+        yield Footer(compact=True)
+
+    @property
+    def board(self) -> BoardList:
+        return self.query_one("#board", BoardList)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.app.sub_title
+        self.board.wait_limit = self.app.desk_settings.wait_alert_minutes
+        self.board.now = clock.now()
+        self.board.focus()
+        self._show_title()
+        self.reload(follow_clock=True)
+        self.set_interval(TICK_SECONDS, self._tick)
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def reload(self, *, follow_clock: bool = False) -> None:
+        """Load the day again, keeping the cursor on the same appointment (or, when asked,
+        putting it on the first one still to see to)."""
+        self._generation += 1
+        keep = None if follow_clock else self.board.highlighted
+        self.load_board(self._generation, self.day, keep.id if keep else None,
+                        self.board.cursor)
+        self.load_summary(self.day, clock.now(), self.board.wait_limit)
+
+    @work(thread=True, exclusive=True, group="board", exit_on_error=False)
+    def load_board(self, generation: int, day: dt.date, keep_id: int | None,
+                   keep_index: int) -> None:
+        ids = flow.board_ids(day)
+        if keep_id is not None and keep_id in ids:
+            cursor = ids.index(keep_id)
+        elif keep_id is not None:
+            cursor = min(keep_index, max(0, len(ids) - 1))
+        else:
+            first_open = flow.board_ids(day, unfinished_only=True)[:1]
+            cursor = ids.index(first_open[0]) if first_open else 0
+        start = cursor // PAGE * PAGE
+        lines = flow.board_lines(ids[start:start + PAGE], day)
+        if not get_current_worker().is_cancelled:
+            self.post_message(BoardLoaded(generation, day, ids, start, lines, cursor,
+                                          in_place=keep_id is not None))
+
+    @work(thread=True, group="board-page", exit_on_error=False)
+    def load_page(self, generation: int, day: dt.date, start: int, ids: list[int]) -> None:
+        self.post_message(BoardPageLoaded(generation, start, flow.board_lines(ids, day)))
+
+    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
+    def load_summary(self, day: dt.date, now: dt.datetime, wait_limit: int) -> None:
+        summary = flow.board_summary(day, now, wait_limit)
+        if not get_current_worker().is_cancelled:
+            self.post_message(SummaryLoaded(summary))
+
+    def on_board_loaded(self, message: BoardLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        self.ids = message.ids
+        rows = {message.start + i: line for i, line in enumerate(message.lines)}
+        cursor, shown = message.cursor, self.board.highlighted
+        if message.in_place and shown is not None and shown.id in message.ids:
+            cursor = message.ids.index(shown.id)  # where the user is now, not when asked
+        self.board.reset(len(message.ids), rows, cursor=cursor, keep_scroll=message.in_place)
+
+    def on_board_page_loaded(self, message: BoardPageLoaded) -> None:
+        self.board.put(message.generation, message.start, message.lines)
+
+    def on_summary_loaded(self, message: SummaryLoaded) -> None:
+        if message.summary.day == self.day:
+            self.summary = message.summary
+            self._show_title()
+
+    @on(VirtualList.NeedRows, "#board")
+    def _need_rows(self, message: VirtualList.NeedRows) -> None:
+        ids = self.ids[message.start:message.start + message.count]
+        if ids:
+            self.load_page(message.source.generation, self.day, message.start, ids)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.state == WorkerState.ERROR and event.worker.group == "change":
+            self._saving.clear()
+            self.reload()  # a refused change: show what the appointment is now
+
+    # --- the clock and other desks -----------------------------------------------------------
+
+    def _tick(self) -> None:
+        self.board.now = clock.now()
+        self.board.refresh()
+        self._ticks += 1
+        if clock.today() != self.today:  # past midnight: today's board moves on with it
+            was_today, self.today = self.day == self.today, clock.today()
+            if was_today:
+                self.choose_day(self.today)
+                return
+        if self._ticks % SUMMARY_EVERY_TICKS == 0:
+            self.load_summary(self.day, clock.now(), self.board.wait_limit)
+        self._show_title()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        if self.is_current:
+            self.reload()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    # --- showing -----------------------------------------------------------------------------
+
+    def _show_title(self) -> None:
+        title = Text(f" {fmt.long_day(self.day)}", style="bold")
+        if self.day == self.today:
+            title.append(f" · today, {self.board.now:%H:%M}")
+        s = self.summary if self.summary is not None and self.summary.day == self.day else None
+        strip = Text(" ")
+        if s is None:
+            strip.append("…")
+        else:
+            title.append(f" · {s.total} appointments")
+            alerts = []
+            if s.waiting_too_long:
+                alerts.append(f"{s.waiting_too_long} waiting > {self.board.wait_limit} min")
+            if s.recovery_overdue:
+                alerts.append(f"{s.recovery_overdue} past recovery end")
+            if alerts:
+                title.append("  ")
+                title.append(f" ! {' · '.join(alerts)} ",
+                             self.board.get_component_rich_style("board--alert"))
+            for status, word in STRIP:
+                strip.append(f"{word} ")
+                strip.append(str(s.by_status[status]),
+                             self.board.get_component_rich_style(f"status--{status.value}"))
+                strip.append("  ")
+        self.query_one("#board-title", Static).update(title)
+        self.query_one("#board-strip", Static).update(strip)
+
+    def choose_day(self, day: dt.date) -> None:
+        self.day = day
+        self.summary = None
+        self.ids = []
+        self.board.reset(0)
+        self.board.loaded = False
+        self._show_title()
+        self.reload(follow_clock=True)
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def _line(self) -> BoardLine | None:
+        line = self.board.highlighted
+        if line is None:
+            self.notify("No appointment highlighted", severity="warning")
+        elif line.id in self._saving:
+            self.notify("One moment: the last change to this appointment is being saved")
+            return None
+        return line
+
+    def action_set_status(self, status: str) -> None:
+        line = self._line()
+        if line is not None:
+            self._change(line, Status(status))
+
+    def action_next_step(self) -> None:
+        line = self._line()
+        if line is None:
+            return
+        step = next_step(line.kind, line.status)
+        if step is None:
+            self.notify(f"{line.name}: {fmt.STATUS_WORDS[line.status]}, nothing comes next "
+                        f"(u undoes the last change)", severity="warning")
+            return
+        self._change(line, step)
+
+    def _change(self, line: BoardLine, status: Status) -> None:
+        self._saving.add(line.id)
+        self.change_status(line, status, staff_of(self))
+
+    @work(thread=True, group="change", exit_on_error=False)
+    def change_status(self, line: BoardLine, status: Status, staff: str) -> None:
+        change = flow.set_status(line.id, status, staff=staff, expected_version=line.version)
+        self.post_message(StatusChanged(change, line.name))
+
+    @on(StatusChanged)
+    def _show_change_at_once(self, message: StatusChanged) -> None:
+        """The line shows its new status before the reload comes back (and a second key on
+        it already carries the new version)."""
+        change = message.change
+        self._saving.discard(change.appointment_id)
+        for index, line in self.board.loaded_rows():
+            if line.id == change.appointment_id:
+                self.board.replace_row(index, dataclasses.replace(
+                    line, status=change.to_status, version=change.version,
+                    status_at=clock.now()))
+
+    def action_check_in(self) -> None:
+        line = self._line()
+        if line is None:
+            return
+        if line.status != Status.BOOKED:
+            self.notify(f"{line.name} is {fmt.STATUS_WORDS[line.status]}, not booked: "
+                        f"only a booked appointment can be checked in", severity="warning")
+            return
+        self.open_check_in(TodayForPatient(patient_id=line.patient_id, name=line.name,
+                                           chart=line.chart, booked=line, in_clinic=None),
+                           line.phase)
+
+    def action_scores(self) -> None:
+        line = self._line()
+        if line is not None:
+            self.open_check_in(TodayForPatient(patient_id=line.patient_id, name=line.name,
+                                               chart=line.chart, booked=None, in_clinic=None),
+                               line.phase, scores_only=True)
+
+    def action_cancel_appointment(self) -> None:
+        line = self._line()
+        if line is None:
+            return
+        if line.status != Status.BOOKED:
+            self.notify(f"{line.name} is {fmt.STATUS_WORDS[line.status]}: only a booked "
+                        f"appointment can be cancelled", severity="warning")
+            return
+
+        def done(change) -> None:
+            if change is not None:
+                self.post_message(StatusChanged(change, line.name))
+        self.app.push_screen(CancelScreen(line), done)
+
+    def action_walk_in(self) -> None:
+        """Walk-ins are found on the desk (its search), then checked in with i."""
+        self.app.pop_screen()
+        self.app.screen.start_walk_in()
+
+    def action_step_day(self, days: int) -> None:
+        self.choose_day(self.day + dt.timedelta(days=days))
+
+    def action_today(self) -> None:
+        self.choose_day(self.today)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        from frontdesk.tui.screens.help import HelpScreen
+        self.app.push_screen(HelpScreen(self))
+
+    @on(VirtualList.Activated, "#board")
+    def _open_patient(self, message: VirtualList.Activated) -> None:
+        """Enter: the patient on the desk (detail, notes, history)."""
+        chart = message.row.chart
+        self.app.pop_screen()
+        self.app.screen.open_patient(chart)
