@@ -8,6 +8,8 @@ from pathlib import Path
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 #: A Friday: the demo clinic is open and the day has appointments.
 DESK_DAY = dt.date(2026, 11, 20)
+#: A Monday morning for the board (tests/tui/conftest.py: board_db).
+BOARD_NOW = dt.datetime(2026, 11, 23, 9, 5)
 
 
 async def settle(pilot, rounds: int = 4) -> None:

@@ -1,0 +1,327 @@
+"""The day's board from the keyboard: a morning played through, refusals, undo, scores,
+cancellation, alerts following the clock, check-in and walk-in from the desk, and a second
+desk on the same database file seeing the first one's changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from textual.widgets import Input
+
+from frontdesk import clock
+from frontdesk.config import DeskSettings
+from frontdesk.services import flow
+from frontdesk.tui.app import FrontdeskApp
+from frontdesk.tui.screens.board import BoardScreen
+from frontdesk.tui.screens.check_in import CancelScreen, CheckInScreen
+from frontdesk.tui.widgets.board_list import BoardList
+
+from desk_support import BOARD_NOW, screen_text, settle
+
+
+def _app(db, staff="anna") -> FrontdeskApp:
+    return FrontdeskApp(db_target=str(db), clinic_name="Test Clinic",
+                        desk=DeskSettings(staff=staff))
+
+
+def _rows(db, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def _status(db, chart: str, day: str = "2026-11-23") -> str:
+    (status,), = _rows(db, "SELECT a.status FROM appointment a JOIN patient p "
+                           "ON p.id = a.patient_id WHERE p.chart_number = ? "
+                           "AND date(a.start) = ?", chart, day)
+    return status
+
+
+def _phase(db, chart: str) -> str:
+    return _rows(db, "SELECT phase FROM patient WHERE chart_number = ?", chart)[0][0]
+
+
+def _told(app) -> str:
+    """Every notification shown so far, one per line (toasts wrap on the screen)."""
+    return "\n".join(note.message for note in app._notifications)
+
+
+def _board(app) -> BoardList:
+    return app.screen.query_one("#board", BoardList)
+
+
+def _line_of(app, name: str) -> str:
+    return next(line for line in screen_text(app).splitlines() if name in line)
+
+
+async def _to(pilot, name: str) -> None:
+    """Put the board's cursor on the patient's appointment."""
+    board = _board(pilot.app)
+    index = next(i for i in range(board.row_count) if name in board.row(i).name)
+    board.move_to(index)
+    await settle(pilot)
+
+
+async def _open_board(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f2")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, BoardScreen)
+
+
+async def test_a_morning_through_the_board(board_db):
+    app = _app(board_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open_board(pilot)
+        text = screen_text(app)
+        assert "Mon 23 Nov 2026 · today, 09:05 · 5 appointments" in text
+        assert "booked 5  arrived 0  in chair 0" in text
+        assert "STAB 2/3" in _line_of(app, "Núñez, Ana")
+        # the cursor starts on the first appointment still to see to
+        assert _board(app).highlighted.name == "Okafor, Ben"
+
+        # check in with scores: an out-of-range total is refused and nothing is lost
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("3", "0", "tab", "8", "enter")
+        await settle(pilot)
+        assert "PHQ-9 is a total from 0 to 27, not 30" in screen_text(app)
+        assert app.screen.query_one("#gad7", Input).value == "8"
+        assert _status(board_db, "C-2") == "booked"
+        assert app.screen.focused.id == "phq9"  # the field to mend has the cursor
+        await pilot.press("backspace", "backspace", "1", "4", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen), screen_text(app)
+        assert _status(board_db, "C-2") == "arrived"
+        assert _rows(board_db, "SELECT phq9, gad7 FROM measurement") == [(14, 8)]
+        assert "arrived" in _line_of(app, "Okafor, Ben")
+
+        # space follows the usual way: chair, recovery, completed
+        for expected in ("in_chair", "recovery", "completed"):
+            await pilot.press("space")
+            await settle(pilot)
+            assert _status(board_db, "C-2") == expected
+        assert "booked 4  arrived 0  in chair 0  recovery 0  done 1" in screen_text(app)
+
+        # a consult skips the chair: "in chair" is refused with a message
+        await _to(pilot, "Smith, Cara")
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert _status(board_db, "C-3") == "arrived"
+        assert "a consult that is arrived cannot become in_chair" in _told(app)
+        await pilot.press("space")
+        await settle(pilot)
+        assert _status(board_db, "C-3") == "completed"
+
+        # the last infusion of Ana's series of 3 moves her to maintenance...
+        await _to(pilot, "Núñez, Ana")
+        for _ in range(4):
+            await pilot.press("space")
+            await settle(pilot)
+        assert _status(board_db, "C-1") == "completed"
+        assert _phase(board_db, "C-1") == "maintenance"
+        assert "MAINT" in _line_of(app, "Núñez, Ana")
+        (reason,), = _rows(board_db, "SELECT reason FROM phase_change p JOIN patient "
+                                     "ON patient.id = p.patient_id WHERE chart_number = 'C-1'"
+                                     " AND reason LIKE 'automatic%'")
+        assert reason == "automatic: infusion 3 of 3 completed"
+        # ...and undo takes it all back
+        await pilot.press("u")
+        await settle(pilot)
+        assert _status(board_db, "C-1") == "recovery"
+        assert _phase(board_db, "C-1") == "stabilization"
+        assert "STAB 2/3" in _line_of(app, "Núñez, Ana")
+
+        # Dan does not come
+        await _to(pilot, "Lee, Dan")
+        await pilot.press("n")
+        await settle(pilot)
+        assert _status(board_db, "C-4") == "no_show"
+        # and a finished appointment goes no further
+        await pilot.press("space")
+        await settle(pilot)
+        assert _status(board_db, "C-4") == "no_show"
+        assert "nothing comes next" in _told(app)
+
+        # Fay cancels, with a reason, less than 24 h ahead: a late cancellation
+        await _to(pilot, "Young, Fay")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, CancelScreen)
+        assert "LATE CANCELLATION" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Say why it is cancelled" in screen_text(app)
+        await pilot.press(*"illness", "enter")
+        await settle(pilot)
+        assert _rows(board_db, "SELECT status, late_cancellation, cancel_reason FROM "
+                               "appointment WHERE kind = 'assessment'") == [
+            ("cancelled", 1, "illness")]
+        assert "late canc." in _line_of(app, "Young, Fay")
+
+        text = screen_text(app)
+        assert "booked 0  arrived 0  in chair 0  recovery 1  done 2  no-show 1  cancelled 1" \
+            in text
+        # every change recorded who made it and when
+        staff = _rows(board_db, "SELECT DISTINCT s.username FROM appointment_event e "
+                                "JOIN staff s ON s.id = e.staff_id")
+        assert staff == [("anna",)]
+        assert _rows(board_db, "SELECT count(*) FROM appointment_event "
+                               "WHERE at != '2026-11-23 09:05:00'") == [(0,)]
+
+
+async def test_alerts_follow_the_clock_without_a_key(board_db):
+    app = _app(board_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open_board(pilot)
+        await pilot.press("space")  # Ben arrives at 09:05
+        await settle(pilot)
+        assert "waiting" not in _line_of(app, "Okafor, Ben")
+
+        clock.set_now(BOARD_NOW + dt.timedelta(minutes=21))
+        app.screen._tick()
+        await settle(pilot)
+        app.screen._ticks = 3  # the next tick asks for the counts again
+        app.screen._tick()
+        await settle(pilot)
+        assert "21m" in _line_of(app, "Okafor, Ben")
+        assert "! waiting 21 min" in _line_of(app, "Okafor, Ben")
+        assert "! 1 waiting > 15 min" in screen_text(app)
+
+        # Ben's infusion was planned 08:00-09:30: still in recovery at 09:40 is overdue
+        await pilot.press("space", "space")
+        await settle(pilot)
+        clock.set_now(BOARD_NOW + dt.timedelta(minutes=35))
+        app.screen._ticks = 3
+        app.screen._tick()
+        await settle(pilot)
+        assert "! 10 min over" in _line_of(app, "Okafor, Ben")
+        assert "1 past recovery end" in screen_text(app)
+
+
+async def test_scores_alone_and_days_other_than_today(board_db):
+    app = _app(board_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open_board(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Type a PHQ-9 or a GAD-7 total" in screen_text(app)
+        await pilot.press("tab", "2", "2", "enter")  # GAD-7 22 is out of range
+        await settle(pilot)
+        assert "GAD-7 is a total from 0 to 21, not 22" in screen_text(app)
+        await pilot.press("backspace", "enter")
+        await settle(pilot)
+        assert _rows(board_db, "SELECT phq9, gad7 FROM measurement") == [(None, 2)]
+        assert _status(board_db, "C-2") == "booked"  # scores alone check no one in
+
+        await pilot.press("comma")  # Sunday: closed, nothing booked
+        await settle(pilot)
+        assert "Sun 22 Nov 2026 · 0 appointments" in screen_text(app)
+        assert "No appointments on this day" in screen_text(app)
+        await pilot.press("t")
+        await settle(pilot)
+        assert "5 appointments" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, BoardScreen)
+
+
+async def test_check_in_from_the_desk_in_two_keys_after_a_search(board_db):
+    app = _app(board_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"okafor", "enter")
+        await pilot.press("i", "enter")  # the two keys
+        await settle(pilot)
+        assert _status(board_db, "C-2") == "arrived"
+        # again: already here
+        await pilot.press("i")
+        await settle(pilot)
+        assert "Okafor, Ben is already here: arrived since 09:05" in _told(app)
+        # undo from the desk
+        await pilot.press("u")
+        await settle(pilot)
+        assert _status(board_db, "C-2") == "booked"
+
+
+async def test_a_walk_in_gets_the_first_free_chair(board_db):
+    app = _app(board_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_board(pilot)
+        await pilot.press("w")  # walk-ins are found on the desk
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#search", Input)
+        await pilot.press(*"walker", "enter", "i")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        assert "Walk-in: Walker, Eve" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        # at 09:05, Chair 1 (Ana 09:00) and Chair 2 (Ben 08:00-09:30) are taken
+        assert _rows(board_db, "SELECT a.kind, a.start, c.name, a.status FROM appointment a "
+                               "JOIN chair c ON c.id = a.chair_id JOIN patient p "
+                               "ON p.id = a.patient_id WHERE p.chart_number = 'C-5' "
+                               "AND date(a.start) = '2026-11-23'") == [
+            ("infusion", "2026-11-23 09:05:00", "Chair 3", "arrived")]
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "arrived" in _line_of(app, "Walker, Eve")
+        assert "6 appointments" in screen_text(app)
+
+
+async def test_a_walk_in_is_refused_when_every_chair_is_taken(board_db):
+    with sqlite3.connect(board_db) as conn:  # a clinic of two chairs, both taken at 09:05
+        conn.execute("UPDATE chair SET active = 0 WHERE name IN ('Chair 3', 'Chair 4')")
+    app = _app(board_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"walker", "enter", "i")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)  # still open: nothing typed is lost
+        assert "no chair is free from 09:05 to 10:35" in screen_text(app)
+        await pilot.press("shift+tab", "down", "enter", "tab", "enter")  # a consult instead
+        await settle(pilot)
+        assert not isinstance(app.screen, CheckInScreen)
+        assert _rows(board_db, "SELECT kind, status FROM appointment a JOIN patient p "
+                               "ON p.id = a.patient_id WHERE chart_number = 'C-5' "
+                               "AND date(a.start) = '2026-11-23'") == [("consult", "arrived")]
+
+
+async def test_a_change_someone_else_made_meanwhile_is_refused(board_db):
+    app = _app(board_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open_board(pilot)
+        stale = _board(app).highlighted
+        app._watcher = None  # this desk does not look until after the key
+        flow.set_status(stale.id, "arrived", staff="bob")  # another desk, a moment ago
+        await pilot.press("n")  # this desk still shows "booked"
+        await settle(pilot)
+        assert _status(board_db, "C-2") == "arrived"  # not overwritten with no-show
+        assert "someone else changed this appointment meanwhile (now arrived, by bob" \
+            in _told(app)
+        assert "arrived" in _line_of(app, "Okafor, Ben")  # and the board shows it now
+
+
+async def test_a_second_desk_sees_the_first_ones_check_in_without_a_key(board_db):
+    first, second = _app(board_db, "anna"), _app(board_db, "bob")
+    async with first.run_test(size=(120, 30)) as one, \
+            second.run_test(size=(120, 30)) as two:
+        await _open_board(one)
+        await _open_board(two)
+        assert "booked" in _line_of(second, "Okafor, Ben")
+        await one.press("space")
+        await settle(one)
+        assert _status(board_db, "C-2") == "arrived"
+        for _ in range(40):  # up to 2 s; nothing is pressed on the second desk
+            await two.pause(0.05)
+            if "arrived" in _line_of(second, "Okafor, Ben"):
+                break
+        assert "arrived" in _line_of(second, "Okafor, Ben")
+        assert "booked 4  arrived 1" in screen_text(second)
