@@ -190,9 +190,11 @@ class BoardScreen(FlowActions, DeskBaseScreen):
     # --- showing -----------------------------------------------------------------------------
 
     def _show_title(self) -> None:
-        title = Text(f" {fmt.long_day(self.day)}", style="bold")
+        day = (f"{self.day:%a %d %b}" if self.day.year == self.today.year
+               else fmt.long_day(self.day))
+        title = Text(f" {day}", style="bold")
         if self.day == self.today:
-            title.append(f" · today, {self.board.now:%H:%M}")
+            title.append(f" {self.board.now:%H:%M}", style="bold")
         s = self.summary if self.summary is not None and self.summary.day == self.day else None
         strip = Text(" ")
         if s is None:
@@ -201,9 +203,9 @@ class BoardScreen(FlowActions, DeskBaseScreen):
             title.append(f" · {s.total} appointments")
             alerts = []
             if s.waiting_too_long:
-                alerts.append(f"{s.waiting_too_long} waiting > {self.board.wait_limit} min")
+                alerts.append(f"{s.waiting_too_long} waiting >{self.board.wait_limit} min")
             if s.recovery_overdue:
-                alerts.append(f"{s.recovery_overdue} past recovery end")
+                alerts.append(f"{s.recovery_overdue} over in recovery")
             if alerts:
                 title.append("  ")
                 title.append(f" ! {' · '.join(alerts)} ",

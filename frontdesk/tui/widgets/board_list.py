@@ -15,6 +15,7 @@ from frontdesk.tui.widgets.patient_list import BADGE_CLASSES, badge_class
 from frontdesk.tui.widgets.virtual_list import VirtualList
 
 BADGE, KIND, CHAIR, STATUS, SINCE, ALERT = 9, 5, 9, 10, 6, 18
+NAME_MAX = 32  # wider terminals keep the columns together rather than far apart
 IN_CLINIC = frozenset({Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY})
 FINISHED = frozenset({Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED})
 
@@ -37,7 +38,8 @@ class BoardList(VirtualList):
         self.wait_limit = DEFAULT_WAIT_ALERT_MINUTES
 
     def _name_width(self, width: int) -> int:
-        return max(8, width - (6 + BADGE + KIND + CHAIR + STATUS + SINCE + ALERT + 2))
+        return max(8, min(NAME_MAX, width - (6 + BADGE + KIND + CHAIR + STATUS + SINCE + ALERT
+                                             + 2)))
 
     def header_text(self, width: int) -> Text:
         name = self._name_width(width)
