@@ -47,7 +47,11 @@ class FlowActions:
     def on_status_changed(self, message: StatusChanged) -> None:
         # (a plain mixin: @on handlers register only on Textual's own classes)
         change = message.change
-        if not message.undone:
+        if message.undone:  # its earlier changes here can no longer be undone
+            self.app.recent_changes[:] = [
+                (c, n) for c, n in self.app.recent_changes
+                if c.appointment_id != change.appointment_id]
+        else:
             self.app.recent_changes.append((change, message.name))
         self.notify(change_words(change, message.name, message.undone), timeout=3)
         if change.phase_moved is not None:
