@@ -19,7 +19,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from frontdesk import clock
 from frontdesk.domain.model import Status
-from frontdesk.domain.status_flow import next_step
+from frontdesk.domain.errors import Conflict
+from frontdesk.domain.status_flow import check_status_change, next_step
 from frontdesk.services import flow
 from frontdesk.services.flow import BoardLine, BoardSummary, TodayForPatient
 from frontdesk.tui import format as fmt
@@ -275,13 +276,21 @@ class BoardScreen(FlowActions, DeskBaseScreen):
                     line, status=change.to_status, version=change.version,
                     status_at=clock.now()))
 
-    def action_check_in(self) -> None:
+    def _line_that_can_become(self, status: Status) -> BoardLine | None:
+        """The highlighted line, if the flow lets it move to `status` (before a dialog)."""
         line = self._line()
         if line is None:
-            return
-        if line.status != Status.BOOKED:
-            self.notify(f"{line.name} is {fmt.STATUS_WORDS[line.status]}, not booked: "
-                        f"only a booked appointment can be checked in", severity="warning")
+            return None
+        try:
+            check_status_change(line.kind, line.status, status)
+        except Conflict as refused:
+            self.notify(f"{line.name}: {refused}", severity="warning")
+            return None
+        return line
+
+    def action_check_in(self) -> None:
+        line = self._line_that_can_become(Status.ARRIVED)
+        if line is None:
             return
         self.open_check_in(TodayForPatient(patient_id=line.patient_id, name=line.name,
                                            chart=line.chart, booked=line, in_clinic=None),
@@ -295,12 +304,8 @@ class BoardScreen(FlowActions, DeskBaseScreen):
                                line.phase, scores_only=True)
 
     def action_cancel_appointment(self) -> None:
-        line = self._line()
+        line = self._line_that_can_become(Status.CANCELLED)
         if line is None:
-            return
-        if line.status != Status.BOOKED:
-            self.notify(f"{line.name} is {fmt.STATUS_WORDS[line.status]}: only a booked "
-                        f"appointment can be cancelled", severity="warning")
             return
 
         def done(change) -> None:
