@@ -14,7 +14,7 @@ from frontdesk.tui import format as fmt
 from frontdesk.tui.widgets.patient_list import BADGE_CLASSES, badge_class
 from frontdesk.tui.widgets.virtual_list import VirtualList
 
-BADGE, KIND, CHAIR, STATUS, SINCE, ALERT = 9, 5, 9, 10, 6, 18
+BADGE, KIND, CHAIR, STATUS, SINCE, ALERT = 9, 5, 9, 10, 5, 16
 NAME_MAX = 32  # wider terminals keep the columns together rather than far apart
 IN_CLINIC = frozenset({Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY})
 FINISHED = frozenset({Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED})
