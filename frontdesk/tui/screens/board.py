@@ -201,7 +201,7 @@ class BoardScreen(FlowActions, DeskBaseScreen):
         if s is None:
             strip.append("…")
         else:
-            title.append(f" · {s.total} appointments")
+            title.append(f" · {s.total:,} appointments")
             alerts = []
             if s.waiting_too_long:
                 alerts.append(f"{s.waiting_too_long} waiting >{self.board.wait_limit} min")
@@ -211,11 +211,13 @@ class BoardScreen(FlowActions, DeskBaseScreen):
                 title.append("  ")
                 title.append(f" ! {' · '.join(alerts)} ",
                              self.board.get_component_rich_style("board--alert"))
-            for status, word in STRIP:
+            counts = [(word, f"{s.by_status[status]:,}", status) for status, word in STRIP]
+            wide = sum(len(w) + len(n) + 3 for w, n, _ in counts) < self.size.width
+            for word, number, status in counts:  # one space apart when two do not fit
                 strip.append(f"{word} ")
-                strip.append(str(s.by_status[status]),
+                strip.append(number,
                              self.board.get_component_rich_style(f"status--{status.value}"))
-                strip.append("  ")
+                strip.append("  " if wide else " ")
         self.query_one("#board-title", Static).update(title)
         self.query_one("#board-strip", Static).update(strip)
 

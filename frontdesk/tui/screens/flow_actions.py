@@ -72,6 +72,7 @@ class FlowActions:
     def undo_change(self, change: StatusChange, name: str, staff: str) -> None:
         try:
             undone = flow.undo(change, staff=staff)
-        finally:
-            self.app.post_message(DataChanged())  # show what is there, undone or not
-        self.post_message(StatusChanged(undone, name, undone=True))
+        except Exception:
+            self.app.post_message(DataChanged())  # refused: show what is there now
+            raise
+        self.post_message(StatusChanged(undone, name, undone=True))  # reloads too
