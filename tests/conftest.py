@@ -137,3 +137,10 @@ def postgres_db(postgres_url, request):
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
     admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_db(request):
+    """The same test on a SQLite file and on PostgreSQL (skipped where PostgreSQL is not
+    installed, never on CI: see postgres_url)."""
+    return request.getfixturevalue("db_path" if request.param == "sqlite" else "postgres_db")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -105,6 +106,10 @@ class ChangeProbe:
     def __init__(self, db: Database | None = None) -> None:
         self._db = db or database.obj
         self._sqlite = None
+        # the app closes the probe on exit while a poll may be reading it: sqlite3 crashes
+        # (a segfault) on a connection closed under a running statement
+        self._lock = threading.Lock()
+        self._closed = False
         if is_sqlite(self._db):
             self._sqlite = sqlite3.connect(self._db.database, timeout=1, isolation_level=None,
                                            check_same_thread=False)
@@ -115,11 +120,16 @@ class ChangeProbe:
         return 0.5 if self._sqlite is not None else 1.0
 
     def read(self) -> object:
-        if self._sqlite is not None:
-            return self._sqlite.execute("PRAGMA data_version").fetchone()[0]
+        with self._lock:
+            if self._sqlite is not None:
+                return self._sqlite.execute("PRAGMA data_version").fetchone()[0]
+            if self._closed:
+                return None
         return AuditEntry.select(fn.MAX(AuditEntry.id)).scalar()
 
     def close(self) -> None:
-        if self._sqlite is not None:
-            self._sqlite.close()
-            self._sqlite = None
+        with self._lock:
+            self._closed = True
+            if self._sqlite is not None:
+                self._sqlite.close()
+                self._sqlite = None

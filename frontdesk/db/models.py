@@ -81,6 +81,9 @@ class Appointment(BaseModel):
     late_cancellation = BooleanField(default=False)
     cancel_reason = TextField(null=True)
     version = IntegerField(default=1)
+    # v6: the appointment this one replaced when it was rescheduled (that one is cancelled)
+    rescheduled_from = ForeignKeyField("self", null=True, on_delete="RESTRICT",
+                                       backref="rescheduled_to")
 
     class Meta:
         indexes = (
@@ -136,6 +139,20 @@ class Measurement(BaseModel):
         indexes = ((("patient", "taken_at"), False),)
 
 
+class RecallCall(BaseModel):
+    """v6: one call to a patient on the recall lists, and how it went."""
+    id = AutoField()
+    patient = ForeignKeyField(Patient, backref="recall_calls", on_delete="RESTRICT")
+    at = DateTimeField()
+    staff = ForeignKeyField(Staff, on_delete="RESTRICT")
+    outcome = CharField(max_length=16)
+    call_back_on = DateField(null=True)
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("patient", "at"), False),)
+
+
 class AuditEntry(BaseModel):
     """One row for every write: who, when, what and to which record."""
     id = AutoField()
@@ -148,4 +165,4 @@ class AuditEntry(BaseModel):
 
 
 MODELS = [SchemaInfo, ClinicSetting, Staff, Chair, Patient, Appointment, AppointmentEvent,
-          PhaseChange, Measurement, AuditEntry]
+          PhaseChange, Measurement, RecallCall, AuditEntry]

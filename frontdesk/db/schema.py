@@ -9,13 +9,13 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from frontdesk import clock
 from frontdesk.db import models as m
-from frontdesk.db import search_index
+from frontdesk.db import chair_guard, search_index
 from frontdesk.db.bulk import update_rows
 from frontdesk.db.connection import DatabaseUnavailable, write_transaction
 from frontdesk.domain.clinic import DEFAULT_CHAIRS, ClinicSettings, settings_to_rows
 from frontdesk.domain.validation import name_key, search_key
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _v2_patient_search_key(db: Database) -> None:
@@ -64,10 +64,20 @@ def _v5_flow_board(db: Database) -> None:
     db.create_tables([m.Measurement])
 
 
+def _v6_booking(db: Database) -> None:
+    """v6: the database refuses a double-booked chair (db.chair_guard); a rescheduled
+    appointment points to the one it replaced; recall calls are logged."""
+    appointment = m.Appointment
+    migrate(SchemaMigrator.from_database(db).add_column(
+        appointment._meta.table_name, "rescheduled_from_id", appointment.rescheduled_from))
+    db.create_tables([m.RecallCall])
+    chair_guard.install(db)
+
+
 #: MIGRATIONS[n] upgrades a database from version n-1 to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     2: _v2_patient_search_key, 3: _v3_search_key_last_name_first, 4: _v4_search_indexes,
-    5: _v5_flow_board}
+    5: _v5_flow_board, 6: _v6_booking}
 
 
 class SchemaTooNew(DatabaseUnavailable):
@@ -107,6 +117,7 @@ def ensure_schema(db: Database) -> int:
 def _create(db: Database) -> None:
     db.create_tables(m.MODELS)
     search_index.install(db)
+    chair_guard.install(db)
     _set_version(SCHEMA_VERSION)
     defaults = ClinicSettings()
     for key, value in settings_to_rows(defaults).items():

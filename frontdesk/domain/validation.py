@@ -16,6 +16,7 @@ from frontdesk.domain.model import (DURATION_RANGE, MAINTENANCE_INTERVAL_RANGE,
 
 MAX_AGE_YEARS = 120
 CHART_NUMBER_MAX = 32
+NAME_KEY_MAX = 210
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ISO_MINUTE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -104,6 +105,8 @@ def parse_email(text: str) -> str | None:
     email = text.strip()
     if not email:
         return None
+    if len(email) > 254:
+        raise ValidationError("email is longer than 254 characters")
     if not _EMAIL.fullmatch(email):
         raise ValidationError(f"email {email!r} is not an e-mail address")
     return email
@@ -168,5 +171,6 @@ def search_key(*parts: str) -> str:
 
 
 def name_key(first_name: str, last_name: str) -> str:
-    """A patient's stored search and sort key: last name first, folded ('nunez jose')."""
-    return search_key(last_name, first_name)
+    """A patient's stored search and sort key: last name first, folded ('nunez jose'); cut
+    to the column's 210 characters (folding can lengthen a name: ß is ss)."""
+    return search_key(last_name, first_name)[:NAME_KEY_MAX].rstrip()

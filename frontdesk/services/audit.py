@@ -18,7 +18,11 @@ def staff_id(username: str) -> int:
         raise ValidationError("the staff username is longer than 64 characters")
     row = m.Staff.get_or_none(m.Staff.username == username)
     if row is None:
-        row = m.Staff.create(username=username, display_name=username, created_at=clock.now())
+        # two desks may register the same new name at the same moment (PostgreSQL):
+        # the second insert does nothing and both read the one row
+        (m.Staff.insert(username=username, display_name=username, created_at=clock.now())
+         .on_conflict_ignore().execute())
+        row = m.Staff.get(m.Staff.username == username)
     return row.id
 
 

@@ -18,6 +18,8 @@ class ChangeWatcher:
     def changed(self) -> bool:
         """True when a write was committed since the last call (or since the start)."""
         value = self._probe.read()
+        if value is None:  # closed
+            return False
         changed, self._last = value != self._last, value
         return changed
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN, IntegrityError, fn
 
 from frontdesk import clock
 from frontdesk.db import models as m
+from frontdesk.db.chair_guard import is_chair_taken
 from frontdesk.db.connection import is_sqlite, read_snapshot, write_transaction
 from frontdesk.domain import measures
 from frontdesk.domain.dates import start_of_day, start_of_next_day
@@ -196,7 +197,16 @@ def undo(change: StatusChange, *, staff: str) -> StatusChange:
         event = E.create(appointment=row.id, at=now, staff=staff_id, from_status=row.status,
                          to_status=back.value, reason="undo", from_status_at=row.status_at,
                          from_status_by=row.status_by_id, undoes=undone.id)
-        version = _save(row, status=back.value, **fields)
+        if change.to_status == Status.CANCELLED and row.chair_id is not None:
+            # like a booking, wait for the chairs (PostgreSQL), so the guard refuses cleanly
+            list(_for_update(m.Chair.select(m.Chair.id).order_by(m.Chair.id)))
+        try:  # a cancellation undone: its chair may have been booked since
+            version = _save(row, status=back.value, **fields)
+        except IntegrityError as error:
+            if not is_chair_taken(error):
+                raise
+            raise Conflict(f"{WORDS[change.to_status]} not undone: its chair has been booked "
+                           f"for that time since; book the patient again") from None
         moved = _undo_phase_change(undone.id, row.patient_id, staff_id, now)
         audit.record(staff_id, "undo_status", "appointment", row.id, to=back.value)
         return StatusChange(appointment_id=row.id, event_id=event.id,

@@ -11,7 +11,7 @@ badge never disagrees with the lists.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from peewee import JOIN, SQL, fn
@@ -28,7 +28,7 @@ from frontdesk.domain.model import Kind, Phase, Status
 from frontdesk.domain.phases import badge
 from frontdesk.domain.search import SearchTerms
 from frontdesk.domain.validation import format_phone
-from frontdesk.services import audit
+from frontdesk.services import audit, recall
 from frontdesk.services.lists import (as_date, as_datetime, completed_infusions_by, last_completed_infusion,
                                       members, next_booked, seen_by)
 
@@ -56,6 +56,8 @@ class ListQuery:
     as_of: dt.date
     filter: Filter = Filter.ALL
     search: SearchTerms = field(default_factory=SearchTerms)
+    #: leave out the patients called on this day (recall calls); searches show everyone
+    hide_called_on: dt.date | None = None
 
     @property
     def searching(self) -> bool:
@@ -78,6 +80,7 @@ class PatientRow:
     last_seen: dt.date | None
     next_booked: dt.datetime | None
     key: SortKey
+    last_call: str | None = None  # the latest recall call, e.g. '11-20 no answer'
 
 
 # --- which patients ----------------------------------------------------------------------------
@@ -91,6 +94,9 @@ def _appointments_on(day: dt.date, *columns):
 def _conditions(q: ListQuery, *, walk_names: bool = False) -> list:
     if q.searching:
         return [search_index.matching(q.search, walk_names=walk_names)]
+    if q.hide_called_on is not None:
+        return [*_conditions(replace(q, hide_called_on=None)),
+                P.id.not_in(recall.called_on(q.hide_called_on))]
     if q.filter in (Filter.MID_STABILIZATION, Filter.DUE_FOR_MAINTENANCE, Filter.NOT_SEEN):
         return members(q.filter.value, q.as_of)
     if q.filter == Filter.DAY:
@@ -203,7 +209,8 @@ def rows_for_ids(ids: list[int], as_of: dt.date) -> list[PatientRow]:
     if not ids:
         return []
     found = {r["id"]: _row(r, as_of) for r in _row_query(as_of).where(P.id.in_(ids)).dicts()}
-    return [found[pid] for pid in ids if pid in found]
+    calls = recall.last_calls(list(found))
+    return [replace(found[pid], last_call=calls.get(pid)) for pid in ids if pid in found]
 
 
 def walks_names(matches: int, patients: int, limit: int) -> bool:
@@ -364,6 +371,7 @@ class PatientDetail:
     version: int
     scores: tuple[ScorePoint, ...]         # the latest taken by the date, oldest first
     assessment_due_on: dt.date | None      # when a progress assessment is (or will be) due
+    last_call: str | None = None           # the latest recall call, e.g. '11-20 no answer'
 
 
 def _lines(query) -> tuple[AppointmentLine, ...]:
@@ -407,6 +415,7 @@ def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
         recent = _lines(base.where(A.start < day).order_by(A.start.desc()).limit(appointments))
         upcoming = _lines(base.where(A.start >= day).order_by(A.start).limit(appointments))
         points = _scores(patient_id, as_of, scores)
+        last_call = recall.last_calls([patient_id]).get(patient_id)
     last_infusion = as_date(row["last_infusion"])
     assessment_due_on = measures.progress_assessment_due_on(
         Phase(row["phase"]), row["phase_since"], last_infusion,
@@ -423,7 +432,7 @@ def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
         due_on=standing.due_on, last_infusion=last_infusion,
         last_seen=as_date(row["last_seen"]), history=history, recent=recent,
         upcoming=upcoming, notes=row["notes"] or "", version=row["version"],
-        scores=points, assessment_due_on=assessment_due_on)
+        scores=points, assessment_due_on=assessment_due_on, last_call=last_call)
 
 
 def save_notes(patient_id: int, notes: str, *, expected_version: int, staff: str) -> int:

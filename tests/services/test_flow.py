@@ -73,13 +73,6 @@ def desk_clock(monkeypatch) -> DeskClock:
     return desk
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_db(request):
-    """The same test on a SQLite file and on PostgreSQL (skipped where PostgreSQL is not
-    installed, never on CI: see conftest.postgres_url)."""
-    return request.getfixturevalue("db_path" if request.param == "sqlite" else "postgres_db")
-
-
 def add_patient(chart: str = "C-1", first: str = "Ann", last: str = "Abe", *,
                 phase: Phase = Phase.MAINTENANCE, since: dt.date = SINCE,
                 target: int = 6) -> int:

@@ -16,6 +16,8 @@ from frontdesk.domain.lists import PatientRecord, Visit, compute_lists
 from frontdesk.domain.model import Kind, Phase, Status
 from frontdesk.services.lists import desk_lists
 
+from chair_support import ChairPlan
+
 AS_OF_DATES = [dt.date(2026, 11, 21), dt.date(2026, 3, 31), dt.date(2026, 3, 1),
                dt.date(2028, 2, 29), dt.date(2028, 3, 30), dt.date(2026, 12, 31)]
 NOW = dt.datetime(2026, 1, 1, 12, 0)
@@ -64,7 +66,21 @@ def _store(patients: list[PatientRecord]) -> None:
         m.PhaseChange.delete().execute()
         m.Patient.delete().execute()
         staff = m.Staff.get_or_create(username="test", defaults={"created_at": NOW})[0].id
-        chair = m.Chair.select().first().id
+        chairs = dict(m.Chair.select(m.Chair.name, m.Chair.id).order_by(m.Chair.position)
+                      .tuples())
+        # the guard wants one infusion at a time in a chair: the lists ignore chairs
+        plan, names = ChairPlan(), list(chairs)
+        placed = []
+        for p in patients:
+            for v in p.visits:
+                end = v.start + dt.timedelta(minutes=90)
+                chair = plan.place(v.kind, v.status, v.start, end, names[0], names)
+                if chair is None:  # every chair taken: one more chair
+                    chair = f"Extra {len(chairs)}"
+                    chairs[chair] = m.Chair.create(name=chair, position=len(chairs) + 1).id
+                    names.append(chair)
+                    plan.place(v.kind, v.status, v.start, end, chair, names)
+                placed.append(chairs[chair])
         insert_rows(m.Patient, ["chart_number", "first_name", "last_name", "search_key",
                                 "date_of_birth", "phone", "phase", "phase_since",
                                 "stabilization_target", "maintenance_interval_months",
@@ -80,7 +96,8 @@ def _store(patients: list[PatientRecord]) -> None:
                     [(ids[p.patient_id], v.kind.value, v.start, 90,
                       v.start + dt.timedelta(minutes=90), chair, v.status.value, NOW, staff,
                       NOW, staff)
-                     for p in patients for v in p.visits])
+                     for chair, (p, v) in zip(placed, ((p, v) for p in patients
+                                                       for v in p.visits))])
 
 
 @examples(150)

@@ -35,6 +35,7 @@ from frontdesk.services.patients import (NOTES_MAX_CHARS, Filter, ListPager, Lis
                                          rows_after, rows_at, rows_before, rows_for_ids,
                                          save_notes, walks_names)
 
+from chair_support import free_chair_id, holds_chair
 from test_lists_agree import clinics
 
 D = dt.date
@@ -59,7 +60,8 @@ def add_patient(chart: str, first: str, last: str, *, dob: dt.date = D(1980, 1, 
                 registered_on: dt.date = D(2026, 1, 1), target: int = 6, interval: int = 1,
                 visits=()) -> int:
     """One patient and their appointments, written directly. A visit is
-    (start, kind, status) or (start, kind, status, chair name or None)."""
+    (start, kind, status) or (start, kind, status, chair name or None); without a chair
+    named, an infusion takes Chair 1 or, when that is taken then, the first free chair."""
     with write_transaction():
         staff = m.Staff.get_or_create(username="test", defaults={"created_at": NOW})[0].id
         chairs = dict(m.Chair.select(m.Chair.name, m.Chair.id).tuples())
@@ -70,14 +72,17 @@ def add_patient(chart: str, first: str, last: str, *, dob: dt.date = D(1980, 1, 
                     [(chart, first, last, name_key(first, last), dob, phone, email, phase.value,
                       phase_since, target, interval, registered_on, NOW, NOW)])
         pid = m.Patient.get(m.Patient.chart_number == chart).id
-        rows = []
-        for visit in visits:
+        for visit in visits:  # one at a time: each free chair is chosen after the last
             start, kind, status, chair = (*visit, "Chair 1")[:4]
-            rows.append((pid, kind.value, start, 90, start + dt.timedelta(minutes=90),
-                         chairs[chair] if chair else None, status.value, NOW, staff, NOW, staff))
-        insert_rows(m.Appointment, ["patient", "kind", "start", "duration_minutes", "ends_at",
-                                    "chair", "status", "status_at", "status_by", "booked_at",
-                                    "booked_by"], rows)
+            end = start + dt.timedelta(minutes=90)
+            chair_id = chairs[chair] if chair else None
+            if len(visit) == 3 and holds_chair(kind, status):
+                chair_id = free_chair_id(start, end, preferred=chair)
+            insert_rows(m.Appointment, ["patient", "kind", "start", "duration_minutes",
+                                        "ends_at", "chair", "status", "status_at", "status_by",
+                                        "booked_at", "booked_by"],
+                        [(pid, kind.value, start, 90, end, chair_id, status.value, NOW, staff,
+                          NOW, staff)])
     return pid
 
 
