@@ -11,14 +11,15 @@ import csv
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
 from frontdesk import __version__, clock, config
 from frontdesk.domain.errors import DomainError, ValidationError
-from frontdesk.domain.model import Status
-from frontdesk.domain.validation import parse_iso_date
+from frontdesk.domain.model import DURATION_RANGE, Kind, Status
+from frontdesk.domain.validation import parse_iso_date, parse_kind, parse_start
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -48,6 +49,44 @@ def _appointment_id(text: str) -> int:
     if not 0 < value < 2**63:  # beyond the database's integers: no such appointment either
         raise argparse.ArgumentTypeError(f"there is no appointment {text}")
     return value
+
+
+def _start_arg(text: str) -> dt.datetime:
+    try:
+        return parse_start(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _kind_arg(text: str) -> Kind:
+    try:
+        return parse_kind(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _whole_number(text: str, allowed: range, what: str, minutes: bool = False) -> int:
+    value = text.strip()
+    if not re.fullmatch(r"[+-]?[0-9]+", value):
+        unit = " of minutes" if minutes else ""
+        raise argparse.ArgumentTypeError(f"{what} {text!r} is not a whole number{unit}")
+    number = int(value)
+    if number not in allowed:
+        unit = " minutes" if minutes else ""
+        raise argparse.ArgumentTypeError(
+            f"{what} {number} is outside {allowed.start}-{allowed.stop - 1}{unit}")
+    return number
+
+
+def _duration_arg(text: str) -> int:
+    return _whole_number(text, DURATION_RANGE, "duration", minutes=True)
+
+
+SLOTS_COUNT = range(1, 101)
+
+
+def _count_arg(text: str) -> int:
+    return _whole_number(text, SLOTS_COUNT, "count")
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -89,6 +128,34 @@ def build_parser() -> argparse.ArgumentParser:
     _common(appts, suppress=True)
     appts.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD", help="default today")
     appts.add_argument("--format", choices=("table", "json"), default="table")
+
+    book = sub.add_parser("book", help="book one appointment")
+    _common(book, suppress=True)
+    book.add_argument("--patient", required=True, metavar="ID", help="the chart number")
+    book.add_argument("--kind", required=True, type=_kind_arg, metavar="KIND",
+                      help=", ".join(Kind))
+    book.add_argument("--start", required=True, type=_start_arg, metavar="YYYY-MM-DDTHH:MM",
+                      help="clinic local time")
+    book.add_argument("--duration", type=_duration_arg, metavar="MIN",
+                      help="minutes, 5-480; default the kind's length")
+    book.add_argument("--chair", default="auto", metavar="NAME|auto",
+                      help="infusions: a chair's name, or auto (the first free one, default)")
+    book.add_argument("--staff", default="cli", metavar="USERNAME",
+                      help="who is booking (audit trail)")
+
+    slots = sub.add_parser("slots", help="the next free starts for a kind of appointment")
+    _common(slots, suppress=True)
+    slots.add_argument("--kind", required=True, type=_kind_arg, metavar="KIND",
+                       help=", ".join(Kind))
+    slots.add_argument("--from", dest="after", type=_start_arg, metavar="YYYY-MM-DDTHH:MM",
+                       help="default now")
+    slots.add_argument("--count", type=_count_arg, default=5, metavar="N",
+                       help="how many, 1-100 (default 5)")
+    slots.add_argument("--patient", metavar="ID",
+                       help="the chart number: skip times the patient is already booked")
+    slots.add_argument("--duration", type=_duration_arg, metavar="MIN",
+                       help="minutes, 5-480; default the kind's length")
+    slots.add_argument("--format", choices=("table", "json"), default="table")
 
     status = sub.add_parser("set-status", help="move an appointment along the status flow")
     _common(status, suppress=True)
@@ -261,6 +328,57 @@ def cmd_set_status(args) -> int:
     return EXIT_OK
 
 
+def _minute(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def cmd_book(args) -> int:
+    from frontdesk.domain.slots import SlotTaken
+    from frontdesk.services import booking, reports
+    from frontdesk.services.charts import patient_id_of
+    _open(args)
+    patient_id = patient_id_of(args.patient)
+    try:
+        line = booking.book(patient_id, args.kind, args.start, staff=args.staff,
+                            duration=args.duration, chair=args.chair)
+    except SlotTaken as taken:
+        offer = taken.alternatives[0] if taken.alternatives else None
+        if offer is not None:
+            where = f" {offer.chair}" if offer.chair else ""
+            more = f"; next free: {_minute(offer.start)}{where}"
+        else:
+            more = f"; no free start in the next {booking.HORIZON_DAYS} days"
+        print(f"frontdesk: {taken}{more}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(reports.appointment_dict(line), ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_slots(args) -> int:
+    from frontdesk.services import booking
+    from frontdesk.services.charts import patient_id_of
+    _open(args)
+    patient_id = patient_id_of(args.patient) if args.patient is not None else None
+    after = max(args.after or clock.now(), clock.now())  # never a start already past
+    found = booking.find_slots(args.kind, after, args.count, patient_id=patient_id,
+                               duration=args.duration)
+    if args.format == "json":
+        print(json.dumps([{"start": _minute(s.start), "chair": s.chair} for s in found],
+                         ensure_ascii=False))
+        return EXIT_OK
+    who = f" for {args.patient.strip()}" if patient_id is not None else ""
+    if not found:
+        print(f"No free {args.kind.value} start{who} from {after:%a %Y-%m-%d %H:%M} "
+              f"in the next {booking.HORIZON_DAYS} days")
+        return EXIT_OK
+    minutes = int((found[0].end - found[0].start).total_seconds() // 60)
+    print(f"Next free {args.kind.value} starts{who} ({minutes} min)\n")
+    print(_table(["Day", "Start", "End", "Chair"],
+                 [(f"{s.start:%a}", f"{s.start:%Y-%m-%d %H:%M}", f"{s.end:%H:%M}",
+                   s.chair or "-") for s in found]))
+    return EXIT_OK
+
+
 def cmd_desk(args) -> int:
     target = config.choose_db_target(args.db)
     if args.demo:
@@ -291,7 +409,8 @@ def _prepare_demo(flag: str | None) -> str:
 
 COMMANDS: dict[str | None, Callable] = {
     "import": cmd_import, "lists": cmd_lists, "census": cmd_census,
-    "appointments": cmd_appointments, "set-status": cmd_set_status, None: cmd_desk}
+    "appointments": cmd_appointments, "set-status": cmd_set_status, "book": cmd_book,
+    "slots": cmd_slots, None: cmd_desk}
 
 
 def _configure_logging() -> Path | None:
