@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
 from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.services.calendar import AgendaLine
 from frontdesk.domain.model import Phase
+from frontdesk.domain.slots import Slot
+from frontdesk.services.booking import BookingContext, Rescheduled, SeriesPlan
+from frontdesk.domain.registration import NewPatient
 from frontdesk.services.flow import BoardLine, BoardSummary, StatusChange, TodayForPatient
 from frontdesk.services.patients import Filter, PatientDetail, PatientRow
+from frontdesk.services.recall import RecallCallLine
+from frontdesk.services.registration import PossibleDuplicate
 
 
 @dataclass
@@ -104,3 +109,55 @@ class TodayLoaded(Message):
     """The highlighted patient's day, for checking them in."""
     today: TodayForPatient
     phase: Phase
+
+
+# --- registering a caller and recall calls (screens/register.py, screens/recall_call.py) ---
+
+@dataclass
+class RegistrationChecked(Message):
+    """The registration form as checked: each bad field's message, or (all good) the new
+    patient and the patients they may already be. Nothing saved yet."""
+    fields: dict[str, str]
+    problems: dict[str, str]
+    new: NewPatient | None = None
+    duplicates: list[PossibleDuplicate] = field(default_factory=list)
+
+
+@dataclass
+class CallsLoaded(Message):
+    """A patient's latest recall calls, newest first."""
+    patient_id: int
+    calls: list[RecallCallLine]
+
+
+# --- booking on the phone (tui/screens/booking.py, series.py) ---------------------------------
+
+@dataclass
+class BookingLoaded(Message):
+    """The patient on the phone: who they are and what they have booked ahead."""
+    context: BookingContext
+    settings: ClinicSettings
+
+
+@dataclass
+class SlotsLoaded(Message):
+    """Free starts to offer: the earliest first, then alternatives on other times and days."""
+    generation: int
+    after: dt.datetime
+    slots: list[Slot]
+
+
+@dataclass
+class BookingDone(Message):
+    """A booking or a move made from the booking screen."""
+    lines: list[BoardLine]             # what is booked now
+    moved: Rescheduled | None = None   # a move: the old appointment, cancelled
+    call_logged: bool = False          # a recall call logged as "booked" with it
+    call_problem: str = ""             # why the call could not be logged (the booking stands)
+
+
+@dataclass
+class SeriesPlanned(Message):
+    """A series previewed: every date with its time and chair, nothing booked yet."""
+    generation: int
+    plan: SeriesPlan

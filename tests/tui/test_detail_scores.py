@@ -52,11 +52,19 @@ def scored_db(desk_db):
     with write_transaction():
         patient = m.Patient.get(m.Patient.chart_number == "C-1002")
         staff = m.Staff.select().first()
-        chair = m.Chair.select().first()
         start = T(2026, 11, 17, 9)
+        ends = start + dt.timedelta(minutes=90)
+        # a chair the demo left free then (the database refuses two infusions in one chair)
+        busy = (m.Appointment.select(m.Appointment.chair)
+                .where(m.Appointment.chair.is_null(False), m.Appointment.kind == "infusion",
+                       m.Appointment.status != "cancelled",
+                       m.Appointment.start < ends, m.Appointment.ends_at > start))
+        chair = (m.Chair.select().where(m.Chair.id.not_in(busy))
+                 .order_by(m.Chair.position, m.Chair.id).first()
+                 or m.Chair.create(name="Extra chair", position=99))
         appointment = m.Appointment.create(
             patient=patient.id, kind="infusion", start=start, duration_minutes=90,
-            ends_at=start + dt.timedelta(minutes=90), chair=chair.id, status="completed",
+            ends_at=ends, chair=chair.id, status="completed",
             status_at=start, status_by=staff.id, booked_at=start, booked_by=staff.id)
         sittings = [(T(2026, 10, 1, 9), 21, 16), (T(2026, 10, 15, 9), 15, None),
                     (T(2026, 11, 1, 9), 12, 10), (T(2026, 11, 17, 9), 9, 7),

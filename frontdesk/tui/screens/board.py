@@ -157,7 +157,7 @@ class BoardScreen(FlowActions, DeskBaseScreen):
             self.load_page(message.source.generation, self.day, message.start, ids)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
+        # ReportsWorkerErrors' handler runs after this one (Textual calls each class's)
         if event.state == WorkerState.ERROR and event.worker.group == "change":
             self._saving.clear()
             self.reload()  # a refused change: show what the appointment is now

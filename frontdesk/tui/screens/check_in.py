@@ -58,8 +58,7 @@ class _SavingDialog(DeskModalScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and isinstance(event.worker.error, DomainError):
             self.show_problem(str(event.worker.error))
-            return
-        super().on_worker_state_changed(event)
+            event.prevent_default()  # shown in the dialog: no notification as well
 
     def action_help(self) -> None:
         from frontdesk.tui.screens.help import HelpScreen

@@ -22,7 +22,10 @@ from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.search import parse_search
 from frontdesk.services.calendar import day_agenda, day_counts
 from frontdesk.services.clinic import clinic_settings
+from frontdesk.domain.model import Kind, Phase
+from frontdesk.domain.registration import prefill_from_search
 from frontdesk.services.flow import today_for_patient
+from frontdesk.services.registration import Registered
 from frontdesk.services.patients import (Filter, ListPager, ListQuery, SortKey,
                                          filter_counts, index_of, patient_detail)
 from frontdesk.tui import format as fmt
@@ -40,6 +43,8 @@ from frontdesk.tui.widgets.virtual_list import PAGE, VirtualList
 
 WIDE_FROM = 140
 FILTERS = Binding.Group("Filter", compact=True)
+#: Where the phone booker works through recall calls.
+RECALL_FILTERS = (Filter.DUE_FOR_MAINTENANCE, Filter.NOT_SEEN)
 
 
 class DeskScreen(FlowActions, DeskBaseScreen):
@@ -70,6 +75,10 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         Binding("e", "edit_notes", "Notes", id="desk.notes"),
         Binding("i", "check_in", "Check in", id="desk.check_in"),
         Binding("b", "board", "Board", id="desk.board"),
+        Binding("n", "book", "Book", id="desk.book"),
+        Binding("a", "register", "New patient", id="desk.register"),
+        Binding("l", "log_call", "Log call", id="desk.log_call"),
+        Binding("h", "hide_called", "Hide called today", show=False, id="desk.hide_called"),
         Binding("u", "undo", "Undo", show=False, id="desk.undo"),
         Binding("r", "refresh", "Refresh", show=False, id="desk.refresh"),
         Binding("f1", "help", "Help", id="desk.help"),
@@ -81,6 +90,7 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         self.as_of = self.today
         self.filter = Filter.ALL
         self.search_text = ""
+        self.hide_called = False  # h: leave out the patients called today
         self.clinic = ClinicSettings()
         self.counts: dict[Filter, int] | None = None
         self.search_count: int | None = None
@@ -148,7 +158,8 @@ class DeskScreen(FlowActions, DeskBaseScreen):
 
     def _query(self) -> ListQuery:
         return ListQuery(self.as_of, self.filter,
-                         parse_search(self.search_text, self.clinic.phone_region, self.today))
+                         parse_search(self.search_text, self.clinic.phone_region, self.today),
+                         hide_called_on=self.today if self.hide_called else None)
 
     def reload_list(self, keep: SortKey | None = None, *, in_place: bool = False) -> None:
         """Load the list again: the cursor on `keep` (a patient), or, `in_place`, where the
@@ -219,7 +230,7 @@ class DeskScreen(FlowActions, DeskBaseScreen):
     # --- results -----------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
+        # ReportsWorkerErrors' handler runs after this one (Textual calls each class's)
         if event.state == WorkerState.ERROR and event.worker.group in ("list", "detail"):
             self._waiting_action = None  # what it waited for will not come
             if event.worker.group == "list":
@@ -312,9 +323,19 @@ class DeskScreen(FlowActions, DeskBaseScreen):
     # --- showing -----------------------------------------------------------------------------
 
     def _show_filters(self) -> None:
+        from frontdesk.tui.widgets.filter_bar import hidden_note
         pane = self.query_one("#patients-pane")
-        pane.border_title = ("Search: all patients" if self.search_count is not None
-                             else filter_title(self.filter, self.as_of, self.today))
+        searching = self.search_count is not None
+        patients = self.query_one("#patients", PatientList)
+        patients.show_calls(self.filter in RECALL_FILTERS and not searching)
+        title = ("Search: all patients" if searching
+                 else filter_title(self.filter, self.as_of, self.today))
+        if not searching and self.hide_called:
+            shown = None if self._list_pending else patients.row_count
+            title += hidden_note(self.counts.get(self.filter) if self.counts else None, shown)
+        elif not searching and self.filter in RECALL_FILTERS:
+            title += " · h hides called today"
+        pane.border_title = title
         self.query_one("#filters", FilterBar).show(
             chosen=self.filter, counts=self.counts, day=self.as_of, today=self.today,
             search_count=self.search_count)
@@ -504,6 +525,74 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         """b: the board of the chosen day (F2, from anywhere, opens today's)."""
         from frontdesk.tui.screens.board import BoardScreen
         self.app.push_screen(BoardScreen(self.as_of))
+
+    # --- the phone: booking, registering, recall calls ---------------------------------------
+
+    def action_book(self) -> None:
+        """n: book for the highlighted patient. From the Due list an infusion from the due
+        date (enter books the first free one: two keys)."""
+        if not self._when_current(self.action_book):
+            return
+        detail = self.query_one("#detail", DetailPane).patient
+        if detail is None:
+            self.notify("Highlight a patient first (/ finds one, a registers a new one)",
+                        severity="warning")
+            return
+        self.open_booking(detail.id, detail.phase, detail.due_on)
+
+    def open_booking(self, patient_id: int, phase: Phase, due_on: dt.date | None = None) -> None:
+        from frontdesk.tui.screens.booking import BookingScreen
+        first_day = max(self.as_of, self.today)
+        if phase == Phase.MAINTENANCE and due_on is not None:
+            first_day = max(due_on, self.today)
+        kind = Kind.CONSULT if phase == Phase.INTAKE else Kind.INFUSION
+        recall = self.filter in RECALL_FILTERS and not self.search_text
+        self.app.push_screen(BookingScreen(patient_id, kind=kind, from_day=first_day,
+                                           log_recall=recall))
+
+    def action_register(self) -> None:
+        """a: register a new caller (what was searched for fills the form)."""
+        from frontdesk.tui.screens.register import RegisterScreen
+
+        def chosen(patient: Registered | None) -> None:
+            if patient is None:
+                return
+            self.open_patient(patient.chart)
+            self.open_booking(patient.id, patient.phase)
+        self.app.push_screen(RegisterScreen(prefill_from_search(
+            self.search_text, self.clinic.phone_region, self.today)), chosen)
+
+    def action_log_call(self) -> None:
+        """l: log a recall call to the highlighted patient and how it went."""
+        if not self._when_current(self.action_log_call):
+            return
+        detail = self.query_one("#detail", DetailPane).patient
+        if detail is None:
+            self.notify("Highlight a patient first", severity="warning")
+            return
+        from frontdesk.tui.screens.recall_call import CallScreen
+
+        def logged(call) -> None:
+            if call is None:
+                return
+            from frontdesk.domain.recall import OUTCOME_LABELS
+            self.notify(f"{detail.name}: {OUTCOME_LABELS[call.outcome]}", title="Call logged",
+                        timeout=4)
+            # the row shows the call; with called-today hidden it goes, the cursor staying
+            # where it is, on the next patient to call
+            self.reload_list(in_place=True)
+            if self._detail_for is not None:
+                self._show_detail(self._detail_for)
+        self.app.push_screen(CallScreen(detail.id, detail.name, phone=detail.phone,
+                                        region=self.clinic.phone_region), logged)
+
+    def action_hide_called(self) -> None:
+        """h: leave out (or show again) the patients called today."""
+        self.hide_called = not self.hide_called
+        self.notify("Patients called today are hidden" if self.hide_called
+                    else "Patients called today are shown again", timeout=3)
+        self.reload_list()
+        self._show_filters()
 
     def start_walk_in(self) -> None:
         self.action_search()

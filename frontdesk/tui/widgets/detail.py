@@ -58,7 +58,8 @@ def _score_summary(points: tuple[ScorePoint, ...], window: tuple[ScorePoint, ...
 
 class DetailPane(VerticalScroll, can_focus=False):
     COMPONENT_CLASSES = ({"detail--heading", "detail--label", "detail--dim",
-                          "detail--sparkline", "detail--assessment-due"} | BADGE_CLASSES)
+                          "detail--sparkline", "detail--assessment-due", "detail--call"}
+                         | BADGE_CLASSES)
 
     def compose(self):
         yield Static("No patient highlighted", id="detail-body")
@@ -111,6 +112,9 @@ class DetailPane(VerticalScroll, can_focus=False):
 
         field("Born", f"{d.date_of_birth.isoformat()} (age {_age(d.date_of_birth, as_of)})")
         field("Phone", d.phone)
+        if d.last_call:  # the recall lists' latest call, beside the number it went to
+            about.append(f"{'Last call':<{LABEL_WIDTH}}", label)
+            about.append(f"{d.last_call}\n", style("detail--call"))
         field("Email", d.email or "–")
         field("Phase", d.phase.value)
         field("Since", d.phase_since.isoformat())

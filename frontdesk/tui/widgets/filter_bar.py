@@ -33,6 +33,15 @@ def filter_title(f: Filter, day: dt.date, today: dt.date) -> str:
     return TITLES[f]
 
 
+def hidden_note(total: int | None, shown: int | None) -> str:
+    """After the list's title while the patients called today are left out (h):
+    ' · 3 called today hidden (h)', the number when the filter's count is known."""
+    hidden = total - shown if total is not None and shown is not None else None
+    if hidden is None or hidden < 0:
+        return " · called today hidden (h)"
+    return f" · {hidden:,} called today hidden (h)"
+
+
 class FilterBar(Widget):
     COMPONENT_CLASSES = {"filter-bar--chosen", "filter-bar--key", "filter-bar--search"}
 

@@ -164,8 +164,9 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         segments = list(text.render(self.app.console))
         strip = Strip(segments).adjust_cell_length(width)
         base = self.rich_style
-        strip = Strip([Segment(t, base + s if s else base, c) for t, s, c in strip])
-        return strip.apply_style(style) if style else strip
+        # the cursor's style goes on top: under the widget's background it would not show
+        top = style or Style()
+        return Strip([Segment(t, (base + s if s else base) + top, c) for t, s, c in strip])
 
     # --- asking for rows --------------------------------------------------------------------
 
