@@ -30,6 +30,7 @@ from frontdesk.domain.errors import DomainError, ValidationError
 from frontdesk.domain.model import Kind, Phase, is_late_cancellation
 from frontdesk.domain.phases import badge
 from frontdesk.domain.slots import Slot, SlotTaken, spread
+from frontdesk.domain.spoken_dates import read_day
 from frontdesk.services import booking
 from frontdesk.services.booking import BookingContext
 from frontdesk.services.flow import BoardLine, StatusChange
@@ -53,9 +54,7 @@ MOVE_REASONS = ("patient asked", "illness", "transport", "work", "clinic asked",
 
 # --- reading what the booker types --------------------------------------------------------------
 
-_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?(am|pm)?$")
-_AHEAD = re.compile(r"^\+(\d{1,3})([dw]?)$")
 DATE_HELP = "a date: 2026-11-30, today, tomorrow, +3, +2w or fri, optionally 14:00"
 
 
@@ -79,25 +78,14 @@ def parse_time(text: str, *, alone: bool = True) -> dt.time | None:
 
 
 def parse_day(text: str, today: dt.date) -> dt.date:
-    """today, tomorrow, +3 (days), +2w (weeks), a weekday name (the next one after today) or
-    2026-11-30."""
+    """A day as the booker types it (domain.spoken_dates); empty or 'now' is today."""
     word = text.strip().lower()
-    if word in ("", "today", "now"):
+    if word in ("", "now"):
         return today
-    if word in ("tomorrow", "tom", "tmrw"):
-        return today + dt.timedelta(days=1)
-    ahead = _AHEAD.match(word)
-    if ahead:
-        step = 7 if ahead[2] == "w" else 1
-        return today + dt.timedelta(days=int(ahead[1]) * step)
-    if len(word) >= 2 and word.isalpha():
-        matches = [i for i, name in enumerate(_WEEKDAY_NAMES) if name.startswith(word)]
-        if len(matches) == 1:
-            return today + dt.timedelta(days=(matches[0] - today.weekday() - 1) % 7 + 1)
-    try:
-        return dt.date.fromisoformat(word)
-    except ValueError:
-        raise ValidationError(f"{text.strip()!r} is not {DATE_HELP}") from None
+    day = read_day(word, today)
+    if day is None:
+        raise ValidationError(f"{text.strip()!r} is not {DATE_HELP}")
+    return day
 
 
 def parse_when(text: str, today: dt.date) -> tuple[dt.date, dt.time | None]:

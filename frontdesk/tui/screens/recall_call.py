@@ -8,9 +8,7 @@ optional. Dismisses with the logged `services.recall.RecallCallLine`, or None.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from dateutil import parser as date_parser
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -24,63 +22,24 @@ from textual.worker import Worker
 from frontdesk import clock
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.recall import OUTCOME_LABELS, CallOutcome, check_call_back
-from frontdesk.domain.search import MONTH_FIRST_REGIONS
+from frontdesk.domain.spoken_dates import read_day
 from frontdesk.services.recall import NOTE_MAX_CHARS, RecallCallLine, calls_of, log_call
 from frontdesk.tui.messages import CallsLoaded
 from frontdesk.tui.screens.check_in import _SavingDialog, staff_of
 
 OUTCOMES = list(CallOutcome)  # the number keys' order: 1 booked ... 6 call back
 EARLIER_CALLS = 3
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_IN_DAYS = re.compile(r"\+?([0-9]{1,3})\s*(d|days?|w|weeks?)?")
-_DAY_MONTH = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})(?:[/.-]([0-9]{2}|[0-9]{4}))?")
-_ISO = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 
 
 def read_call_back_day(text: str, today: dt.date, region: str = "US") -> dt.date | None:
-    """The day to call back, as a booker says it: `today`, `tomorrow`, `+3` (days), `2w`,
-    a weekday (`fri`: the next one after today), `11/24` (month first in the US, day first
-    elsewhere; the next such day), `Nov 24`, `2026-11-24`. None when empty."""
-    raw = text.strip().lower()
-    if not raw:
+    """The day to call back, as a booker says it (domain.spoken_dates). None when empty."""
+    if not text.strip():
         return None
-    problem = ValidationError(f"call back on {text.strip()!r} is not a day "
+    day = read_day(text, today, region)
+    if day is None:
+        raise ValidationError(f"call back on {text.strip()!r} is not a day "
                               "(e.g. tomorrow, +3, fri, 2026-11-24)")
-    if raw in ("today", "tod"):
-        return today
-    if raw in ("tomorrow", "tmrw", "tmr", "tom"):
-        return today + dt.timedelta(days=1)
-    if (match := _IN_DAYS.fullmatch(raw)) and (raw.startswith("+") or match.group(2)):
-        count, unit = int(match.group(1)), match.group(2) or "d"
-        return today + dt.timedelta(days=count * (7 if unit.startswith("w") else 1))
-    if len(raw) >= 2 and (day := next((i for i, name in enumerate(WEEKDAYS)
-                                       if name.startswith(raw)), None)) is not None:
-        return today + dt.timedelta(days=(day - today.weekday() - 1) % 7 + 1)
-    try:
-        if _ISO.fullmatch(raw):
-            return dt.date(*(int(part) for part in raw.split("-")))
-        if match := _DAY_MONTH.fullmatch(raw):
-            first, second, year = match.groups()
-            month, day = ((int(first), int(second)) if region in MONTH_FIRST_REGIONS
-                          else (int(second), int(first)))
-            if year:
-                return dt.date(int(year) + (2000 if len(year) == 2 else 0), month, day)
-            return _next(today, month, day)
-        if any(c.isalpha() for c in raw):
-            read = date_parser.parse(raw, default=dt.datetime(today.year, 1, 1),
-                                     dayfirst=region not in MONTH_FIRST_REGIONS).date()
-            if re.search(r"[0-9]{4}", raw):
-                return read
-            return _next(today, read.month, read.day)
-    except (ValueError, OverflowError):
-        raise problem from None
-    raise problem
-
-
-def _next(today: dt.date, month: int, day: int) -> dt.date:
-    """That day this year, or next year's when it is already past."""
-    this_year = dt.date(today.year, month, day)
-    return this_year if this_year >= today else dt.date(today.year + 1, month, day)
+    return day
 
 
 def call_words(call: RecallCallLine, this_year: int) -> Text:

@@ -43,7 +43,7 @@ class PatientList(VirtualList):
     HELP_NAME = "Patient list"
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | BADGE_CLASSES | {"patient-list--call"}
     header = "columns"
-    empty_text = "No patient matches"
+    empty_text = "No patient matches (a: register a new patient)"
     this_year = 0  # the chosen day's year (set by the desk): other years' dates show in full
 
     calls = False  # the recall lists (Due, Not seen) show each patient's latest call
