@@ -15,7 +15,7 @@ from frontdesk.db.connection import DatabaseUnavailable, write_transaction
 from frontdesk.domain.clinic import DEFAULT_CHAIRS, ClinicSettings, settings_to_rows
 from frontdesk.domain.validation import name_key, search_key
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v2_patient_search_key(db: Database) -> None:
@@ -74,10 +74,20 @@ def _v6_booking(db: Database) -> None:
     chair_guard.install(db)
 
 
+def _v7_day_figures_index(db: Database) -> None:
+    """v7: the census counts a range of days from one covering index (models.DAY_FIGURES_INDEX),
+    which also serves a day's agenda; the (start, status) index it extends is dropped."""
+    db.execute_sql('DROP INDEX IF EXISTS "appointment_start_status"')
+    db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{m.DAY_FIGURES_INDEX}" ON "appointment" '
+                   '("start", "status", "kind", "late_cancellation", "duration_minutes", '
+                   '"patient_id")')
+
+
 #: MIGRATIONS[n] upgrades a database from version n-1 to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     2: _v2_patient_search_key, 3: _v3_search_key_last_name_first, 4: _v4_search_indexes,
-    5: _v5_flow_board, 6: _v6_booking}
+    5: _v5_flow_board, 6: _v6_booking,
+    7: _v7_day_figures_index}
 
 
 class SchemaTooNew(DatabaseUnavailable):

@@ -1,9 +1,11 @@
-"""The daily census of DOMAIN.md: what happened on one day, and where the clinic stands."""
+"""The daily census of DOMAIN.md: what happened on one day, and where the clinic stands; and
+the same day figures over a range (trends, the week view, CSV exports), counted in SQL."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
 
 from peewee import fn
 
@@ -13,9 +15,88 @@ from frontdesk.domain.dates import start_of_day, start_of_next_day
 from frontdesk.domain.model import ACTIVE_PHASES, SEEN_STATUSES, Kind, Phase, Status
 from frontdesk.services import lists
 from frontdesk.services.clinic import clinic_settings
+from frontdesk.services.lists import as_date
 
 A = m.Appointment
 _SEEN = [s.value for s in SEEN_STATUSES]
+TREND_DAYS = 30
+TREND_WEEKS = 12
+MAX_RANGE_DAYS = 366  # one row per day: a year is the longest range asked for at once
+
+
+def rate(numerator: int | float, denominator: int | float) -> float:
+    """A fraction in [0, 1] rounded to 4 places; 0.0 when there is nothing to divide by."""
+    return round(numerator / denominator, 4) if denominator else 0.0
+
+
+def utilization(chair_minutes: int, capacity_minutes: int) -> float:
+    # more booked minutes than chair-hours (bookings outside hours) still reads as full
+    return min(1.0, rate(chair_minutes, capacity_minutes))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What happened from `first` to `last` inclusive (one day when they are equal).
+
+    Over several days the counts add up: `patients_seen` is then patient-days (each day's
+    distinct patients, summed) and `new_patients` stays distinct (a first visit ever happens on
+    one day only)."""
+    first: dt.date
+    last: dt.date
+    by_status: dict[str, int]
+    by_kind: dict[str, int]
+    patients_seen: int
+    new_patients: int
+    late_cancellations: int
+    chair_minutes: int      # booked minutes of non-cancelled infusions
+    capacity_minutes: int   # active chairs x open minutes
+    open_days: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def no_shows(self) -> int:
+        return self.by_status[Status.NO_SHOW.value]
+
+    @property
+    def seen_appointments(self) -> int:
+        return sum(self.by_status[s] for s in _SEEN)
+
+    @property
+    def no_show_rate(self) -> float:
+        return rate(self.no_shows, self.no_shows + self.seen_appointments)
+
+    @property
+    def chair_utilization(self) -> float:
+        return utilization(self.chair_minutes, self.capacity_minutes)
+
+
+def combine(days: Sequence[Figures]) -> Figures:
+    """Several consecutive periods as one (weeks out of days)."""
+    return Figures(
+        first=days[0].first, last=days[-1].last,
+        by_status={s: sum(d.by_status[s] for d in days) for s in days[0].by_status},
+        by_kind={k: sum(d.by_kind[k] for d in days) for k in days[0].by_kind},
+        patients_seen=sum(d.patients_seen for d in days),
+        new_patients=sum(d.new_patients for d in days),
+        late_cancellations=sum(d.late_cancellations for d in days),
+        chair_minutes=sum(d.chair_minutes for d in days),
+        capacity_minutes=sum(d.capacity_minutes for d in days),
+        open_days=sum(d.open_days for d in days))
+
+
+@dataclass(frozen=True)
+class ChairUse:
+    chair: str
+    booked_minutes: int
+    open_minutes: int
+    active: bool = True  # a retired chair with bookings that day is listed, not counted
+
+    @property
+    def utilization(self) -> float:
+        return utilization(self.booked_minutes, self.open_minutes)
 
 
 @dataclass(frozen=True)
@@ -30,64 +111,146 @@ class Census:
     chair_utilization: float
     active_by_phase: dict[str, int]
     lists: dict[str, int]
+    chairs: tuple[ChairUse, ...] = field(default=())
+    chair_minutes: int = 0
+    capacity_minutes: int = 0
 
     @property
     def total(self) -> int:
         return sum(self.by_status.values())
 
+    @property
+    def no_shows(self) -> int:
+        return self.by_status[Status.NO_SHOW.value]
 
-def rate(numerator: int | float, denominator: int | float) -> float:
-    """A fraction in [0, 1] rounded to 4 places; 0.0 when there is nothing to divide by."""
-    return round(numerator / denominator, 4) if denominator else 0.0
+
+def _between(first: dt.date, last: dt.date):
+    return (A.start >= start_of_day(first)) & (A.start < start_of_next_day(last))
 
 
-def _on(day: dt.date):
-    return (A.start >= start_of_day(day)) & (A.start < start_of_next_day(day))
+def days_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _active_chairs() -> int:
+    return m.Chair.select().where(m.Chair.active).count()
+
+
+def daily_figures(first: dt.date, last: dt.date, *, new_patients: bool = True) -> list[Figures]:
+    """One Figures per day, first..last inclusive, from a few grouped queries (never a query
+    per day). `new_patients=False` skips the one costly count (trends do not show it)."""
+    if last < first:
+        raise ValueError("last before first")
+    settings = clinic_settings()
+    with read_snapshot():
+        chairs = _active_chairs()
+        day = fn.DATE(A.start)
+        by_status = {d: {s.value: 0 for s in Status} for d in days_between(first, last)}
+        by_kind = {d: {k.value: 0 for k in Kind} for d in by_status}
+        late = dict.fromkeys(by_status, 0)
+        minutes = dict.fromkeys(by_status, 0)
+        query = (A.select(day, A.status, A.kind, A.late_cancellation, fn.COUNT(A.id),
+                          fn.SUM(A.duration_minutes))
+                 .where(_between(first, last))
+                 .group_by(day, A.status, A.kind, A.late_cancellation))
+        for when, status, kind, late_flag, count, total_minutes in query.tuples():
+            d = as_date(when)
+            by_status[d][status] = by_status[d].get(status, 0) + count
+            by_kind[d][kind] = by_kind[d].get(kind, 0) + count
+            if status == Status.CANCELLED.value:
+                late[d] += count if late_flag else 0
+            elif kind == Kind.INFUSION.value:  # booked chair-minutes of live infusions
+                minutes[d] += int(total_minutes)
+
+        seen = (A.select(day, fn.COUNT(A.patient.distinct()))
+                .where(_between(first, last), A.status.in_(_SEEN)).group_by(day))
+        seen_per_day = {as_date(when): n for when, n in seen.tuples()}
+        new_per_day = _new_patients_per_day(first, last) if new_patients else {}
+
+    return [Figures(first=d, last=d, by_status=by_status[d], by_kind=by_kind[d],
+                    patients_seen=seen_per_day.get(d, 0), new_patients=new_per_day.get(d, 0),
+                    late_cancellations=late[d], chair_minutes=minutes[d],
+                    capacity_minutes=chairs * settings.open_minutes(d),
+                    open_days=int(settings.is_open_on(d)))
+            for d in by_status]
+
+
+def _new_patients_per_day(first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """Patients whose first day ever seen falls on each day."""
+    day = fn.DATE(A.start)
+    Earlier = A.alias()
+    # an earlier seen visit: before the start of this one's day (the index on patient, start)
+    seen_before = Earlier.select().where(Earlier.patient == A.patient,
+                                         Earlier.status.in_(_SEEN),
+                                         Earlier.start < day)
+    query = (A.select(day, fn.COUNT(A.patient.distinct()))
+             .where(_between(first, last), A.status.in_(_SEEN), ~fn.EXISTS(seen_before))
+             .group_by(day))
+    return {as_date(when): n for when, n in query.tuples()}
+
+
+def chair_use(day: dt.date) -> list[ChairUse]:
+    """Each active chair's booked infusion minutes on the day, in chair order; retired chairs
+    (and infusions without a chair) only when they hold minutes that day."""
+    open_minutes = clinic_settings().open_minutes(day)
+    with read_snapshot():
+        booked = dict(A.select(A.chair, fn.SUM(A.duration_minutes))
+                      .where(_between(day, day), A.kind == Kind.INFUSION.value,
+                             A.status != Status.CANCELLED.value)
+                      .group_by(A.chair).tuples())
+        chairs = list(m.Chair.select(m.Chair.id, m.Chair.name, m.Chair.active)
+                      .order_by(m.Chair.position, m.Chair.name).tuples())
+    out = [ChairUse(name, int(booked.get(cid) or 0), open_minutes, active=bool(active))
+           for cid, name, active in chairs if active or booked.get(cid)]
+    if booked.get(None):
+        out.append(ChairUse("no chair", int(booked[None]), open_minutes, active=False))
+    return out
 
 
 def census(day: dt.date) -> Census:
-    settings = clinic_settings()
+    (figures,) = daily_figures(day, day)
     with read_snapshot():
-        by_status = {s.value: 0 for s in Status}
-        by_kind = {k.value: 0 for k in Kind}
-        late = chair_minutes = 0
-        query = (A.select(A.status, A.kind, A.late_cancellation, fn.COUNT(A.id),
-                          fn.SUM(A.duration_minutes))
-                 .where(_on(day)).group_by(A.status, A.kind, A.late_cancellation))
-        for status, kind, late_flag, count, minutes in query.tuples():
-            by_status[status] = by_status.get(status, 0) + count
-            by_kind[kind] = by_kind.get(kind, 0) + count
-            if status == Status.CANCELLED.value:
-                late += count if late_flag else 0
-            elif kind == Kind.INFUSION.value:  # booked chair-minutes of live infusions
-                chair_minutes += int(minutes)
-
-        seen_on_day = A.select(A.patient).where(_on(day), A.status.in_(_SEEN))
-        patients_seen = seen_on_day.select(fn.COUNT(A.patient.distinct())).scalar() or 0
-        Earlier = A.alias()
-        seen_before = Earlier.select().where(Earlier.patient == A.patient,
-                                             Earlier.status.in_(_SEEN),
-                                             Earlier.start < start_of_day(day))
-        new_patients = (seen_on_day.where(~fn.EXISTS(seen_before))
-                        .select(fn.COUNT(A.patient.distinct())).scalar() or 0)
-
-        seen_appointments = sum(by_status[s] for s in _SEEN)
-        no_shows = by_status[Status.NO_SHOW.value]
-
-        chairs = m.Chair.select().where(m.Chair.active).count()
-
         phases = dict(m.Patient.select(m.Patient.phase, fn.COUNT(m.Patient.id))
                       .where(m.Patient.phase != Phase.DISCHARGED.value)
                       .group_by(m.Patient.phase).tuples())
         sizes = lists.list_sizes(day)
-
     return Census(
-        date=day, by_status=by_status, by_kind=by_kind,
-        patients_seen=patients_seen, new_patients=new_patients,
-        no_show_rate=rate(no_shows, no_shows + seen_appointments),
-        late_cancellations=late,
-        # more booked minutes than chair-hours (bookings outside hours) still reads as full
-        chair_utilization=min(1.0, rate(chair_minutes, chairs * settings.open_minutes(day))),
+        date=day, by_status=figures.by_status, by_kind=figures.by_kind,
+        patients_seen=figures.patients_seen, new_patients=figures.new_patients,
+        no_show_rate=figures.no_show_rate,
+        late_cancellations=figures.late_cancellations,
+        chair_utilization=figures.chair_utilization,
         active_by_phase={p.value: phases.get(p.value, 0) for p in ACTIVE_PHASES},
-        lists=sizes,
+        lists=sizes, chairs=tuple(chair_use(day)),
+        chair_minutes=figures.chair_minutes, capacity_minutes=figures.capacity_minutes,
     )
+
+
+def census_range(first: dt.date, last: dt.date) -> Iterable[Census]:
+    """The census of each day first..last: the same numbers `census(day)` gives, one at a time
+    (each day's lists are counted as of that day)."""
+    for day in days_between(first, last):
+        yield census(day)
+
+
+def trend(day: dt.date, days: int = TREND_DAYS) -> list[Figures]:
+    """The `days` days ending on `day` (it included), one Figures each."""
+    return daily_figures(day - dt.timedelta(days=days - 1), day, new_patients=False)
+
+
+def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def week_figures(day: dt.date) -> list[Figures]:
+    """Monday to Sunday of the week holding `day`."""
+    return daily_figures(*week_of(day))
+
+
+def weekly_trend(day: dt.date, weeks: int = TREND_WEEKS) -> list[Figures]:
+    """The `weeks` Monday-to-Sunday weeks ending with the one holding `day`, one Figures each."""
+    _, sunday = week_of(day)
+    first = sunday - dt.timedelta(days=7 * weeks - 1)
+    daily = daily_figures(first, sunday, new_patients=False)
+    return [combine(daily[i:i + 7]) for i in range(0, len(daily), 7)]

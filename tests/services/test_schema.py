@@ -89,6 +89,29 @@ def test_a_v1_database_is_migrated_without_losing_a_row(tmp_path):
     assert all(r[1] == old[r[0]][2] and r[2] == old[r[0]][3] for r in new)  # names as written
 
 
+def _index_columns(path) -> dict[str, list[str]]:
+    with sqlite3.connect(path) as con:
+        names = [n for (n,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")]
+        return {n: [c[2] for c in con.execute(f'PRAGMA index_info("{n}")')] for n in names}
+
+
+def test_a_migrated_database_has_the_indexes_of_a_new_one(tmp_path):
+    old = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema_v1.db", old)
+    open_clinic(str(old))
+    close_clinic()
+    new = tmp_path / "new.db"
+    open_clinic(str(new))
+    close_clinic()
+    migrated, fresh = _index_columns(old), _index_columns(new)
+    assert migrated == fresh
+    # v7: the census reads its counts from this one index alone
+    assert fresh[m.DAY_FIGURES_INDEX] == ["start", "status", "kind", "late_cancellation",
+                                          "duration_minutes", "patient_id"]
+    assert "appointment_start_status" not in fresh
+
+
 def test_a_database_from_a_newer_frontdesk_is_refused(tmp_path):
     path = tmp_path / "future.db"
     open_clinic(str(path))
