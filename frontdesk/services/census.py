@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterator, Sequence
 
 from peewee import fn
 
@@ -207,30 +207,42 @@ def chair_use(day: dt.date) -> list[ChairUse]:
     return out
 
 
-def census(day: dt.date) -> Census:
-    (figures,) = daily_figures(day, day)
-    with read_snapshot():
-        phases = dict(m.Patient.select(m.Patient.phase, fn.COUNT(m.Patient.id))
-                      .where(m.Patient.phase != Phase.DISCHARGED.value)
-                      .group_by(m.Patient.phase).tuples())
-        sizes = lists.list_sizes(day)
+def _active_by_phase() -> dict[str, int]:
+    phases = dict(m.Patient.select(m.Patient.phase, fn.COUNT(m.Patient.id))
+                  .where(m.Patient.phase != Phase.DISCHARGED.value)
+                  .group_by(m.Patient.phase).tuples())
+    return {p.value: phases.get(p.value, 0) for p in ACTIVE_PHASES}
+
+
+def _census(figures: Figures, active_by_phase: dict[str, int]) -> Census:
+    day = figures.first
     return Census(
         date=day, by_status=figures.by_status, by_kind=figures.by_kind,
         patients_seen=figures.patients_seen, new_patients=figures.new_patients,
         no_show_rate=figures.no_show_rate,
         late_cancellations=figures.late_cancellations,
         chair_utilization=figures.chair_utilization,
-        active_by_phase={p.value: phases.get(p.value, 0) for p in ACTIVE_PHASES},
-        lists=sizes, chairs=tuple(chair_use(day)),
+        active_by_phase=active_by_phase, lists=lists.list_sizes(day),
+        chairs=tuple(chair_use(day)),
         chair_minutes=figures.chair_minutes, capacity_minutes=figures.capacity_minutes,
     )
 
 
-def census_range(first: dt.date, last: dt.date) -> Iterable[Census]:
-    """The census of each day first..last: the same numbers `census(day)` gives, one at a time
-    (each day's lists are counted as of that day)."""
-    for day in days_between(first, last):
-        yield census(day)
+def census(day: dt.date) -> Census:
+    (figures,) = daily_figures(day, day)
+    with read_snapshot():
+        return _census(figures, _active_by_phase())
+
+
+def census_range(first: dt.date, last: dt.date) -> Iterator[Census]:
+    """The census of each day first..last, as `census(day)` gives it, one at a time: the day
+    figures of the whole range are counted at once; each day's lists as of that day."""
+    with read_snapshot():
+        active_by_phase = _active_by_phase()
+    for figures in daily_figures(first, last):
+        with read_snapshot():
+            day_census = _census(figures, active_by_phase)
+        yield day_census
 
 
 def trend(day: dt.date, days: int = TREND_DAYS) -> list[Figures]:
