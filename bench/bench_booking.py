@@ -13,16 +13,13 @@ database to the first.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_lists import best_of  # noqa: E402
+from bench_lists import best_of, compare_two_databases  # noqa: E402
 
 from frontdesk import clock  # noqa: E402
 from frontdesk.domain.slots import spread  # noqa: E402
@@ -90,21 +87,7 @@ def measure(path: Path, day: dt.date) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db1", type=Path, required=True)
-    parser.add_argument("--db2", type=Path, required=True)
-    parser.add_argument("--day", type=dt.date.fromisoformat, default=dt.date(2026, 11, 23))
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        results = []
-        for source in (args.db1, args.db2):
-            copy = Path(folder) / source.name
-            shutil.copy(source, copy)
-            results.append(measure(copy, args.day))
-    print(f"{'figure':<42}{args.db1.name:>12}{args.db2.name:>12}{'ratio':>8}")
-    for key in results[0]:
-        a, b = results[0][key], results[1][key]
-        print(f"{key:<42}{a:>12.1f}{b:>12.1f}{(b / a if a else 0):>7.2f}x")
+    compare_two_databases(__doc__.splitlines()[0], measure, dt.date(2026, 11, 23))
 
 
 if __name__ == "__main__":

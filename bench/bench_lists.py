@@ -49,6 +49,28 @@ def best_of(n: int, call) -> float:
     return min(times)
 
 
+def compare_two_databases(description: str, measure, default_day: dt.date) -> None:
+    """`--db1 small.db --db2 big.db [--day D]`: measure(copy, day) -> {figure: number} on a
+    copy of each, printed side by side with the second as a ratio of the first."""
+    import shutil
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--db1", type=Path, required=True)
+    parser.add_argument("--db2", type=Path, required=True)
+    parser.add_argument("--day", type=dt.date.fromisoformat, default=default_day)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        results = []
+        for source in (args.db1, args.db2):
+            copy = Path(folder) / source.name
+            shutil.copy(source, copy)
+            results.append(measure(copy, args.day))
+    width = max(len(key) for key in results[0]) + 2
+    print(f"{'figure':<{width}}{args.db1.name:>14}{args.db2.name:>14}{'ratio':>8}")
+    for key in results[0]:
+        a, b = results[0][key], results[1][key]
+        print(f"{key:<{width}}{a:>14.1f}{b:>14.1f}{(b / a if a else 0):>7.2f}x")
+
+
 def command(path: Path, *args: str) -> float:
     return best_of(3, lambda: subprocess.run(
         [str(FRONTDESK), "--db", str(path), *args, "--on", TODAY.isoformat(),

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import json
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -119,15 +120,44 @@ def build_parser() -> argparse.ArgumentParser:
     lists.add_argument("--format", choices=fmt, default="table")
     lists.add_argument("--out", type=Path, metavar="DIR", help="folder for --format csv")
 
-    census = sub.add_parser("census", help="the daily census")
+    census = sub.add_parser("census", help="the daily census, of one day or of each day of a "
+                                           "range")
     _common(census, suppress=True)
-    census.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD", help="default today")
+    census.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD",
+                        help="one day (default today)")
+    census.add_argument("--from", dest="first", type=_date_arg, metavar="YYYY-MM-DD",
+                        help="a range, one census per day: its first day (default 29 days "
+                             "before --to)")
+    census.add_argument("--to", dest="last", type=_date_arg, metavar="YYYY-MM-DD",
+                        help="the range's last day, included (default today)")
     census.add_argument("--format", choices=fmt, default="table")
+    census.add_argument("--chairs", action="store_true",
+                        help="add each chair's use (JSON: chair_utilization_by_chair; CSV: a "
+                             "chair_<name> column per chair)")
 
     appts = sub.add_parser("appointments", help="a day's appointments, cancelled ones included")
     _common(appts, suppress=True)
     appts.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD", help="default today")
     appts.add_argument("--format", choices=("table", "json"), default="table")
+
+    sheet = sub.add_parser("daysheet", help="a day's agenda by chair, to print and pin up")
+    _common(sheet, suppress=True)
+    sheet.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD", help="default today")
+    sheet.add_argument("--format", choices=("text", "html"), default="text")
+    sheet.add_argument("--out", type=Path, metavar="FILE",
+                       help="write it to this file (UTF-8) instead of printing it")
+
+    ics = sub.add_parser("export-ics", help="an iCalendar file of a day's or a patient's "
+                                            "appointments")
+    _common(ics, suppress=True)
+    which = ics.add_mutually_exclusive_group(required=True)
+    which.add_argument("--on", type=_date_arg, metavar="YYYY-MM-DD",
+                       help="the day's appointments, for the staff")
+    which.add_argument("--patient", metavar="CHART",
+                       help="the chart number: this patient's appointments, to give them")
+    ics.add_argument("--from", dest="since", type=_date_arg, metavar="YYYY-MM-DD",
+                     help="with --patient: appointments from this day on (default today)")
+    ics.add_argument("--out", type=Path, metavar="FILE", help="write it to this file")
 
     book = sub.add_parser("book", help="book one appointment")
     _common(book, suppress=True)
@@ -264,15 +294,56 @@ def cmd_lists(args) -> int:
     return EXIT_OK
 
 
+def _census_range(args) -> tuple[dt.date, dt.date] | None:
+    """The days --from/--to ask for (None: one day, --on). Checked before the database opens."""
+    from frontdesk.services.census import MAX_RANGE_DAYS
+    if args.first is None and args.last is None:
+        return None
+    if args.on is not None:
+        raise UsageError("--on asks for one day and --from/--to for a range: give one or the "
+                         "other")
+    last = args.last or clock.today()
+    first = args.first or last - dt.timedelta(days=29)
+    if last < first:
+        if args.last is None:
+            raise UsageError(f"--from {first.isoformat()} is after today "
+                             f"({last.isoformat()}): give --to as well")
+        raise UsageError(f"--to {last.isoformat()} is before --from {first.isoformat()}")
+    days = (last - first).days + 1
+    if days > MAX_RANGE_DAYS:
+        raise UsageError(f"{first.isoformat()} to {last.isoformat()} is {days} days; a census "
+                         f"range is at most {MAX_RANGE_DAYS} days")
+    return first, last
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def _chairs_table(uses) -> str:
+    """Per-chair use: (chair, booked minutes, open minutes, active) rows."""
+    from frontdesk.services.census import utilization
+    return _table(["Chair", "Use", "Booked min", "Open min"],
+                  [(name + ("" if active else " (retired)"),
+                    _percent(utilization(booked, open_)), booked, open_)
+                   for name, booked, open_, active in uses])
+
+
 def cmd_census(args) -> int:
     from frontdesk.services import reports
     from frontdesk.services.census import census
+    span = _census_range(args)
     _open(args)
+    if span is not None:
+        return _census_over(args, *span)
     result = census(args.on or clock.today())
     if args.format == "json":
-        print(json.dumps(reports.census_dict(result), ensure_ascii=False))
+        data = (reports.census_dict_with_chairs(result) if args.chairs
+                else reports.census_dict(result))
+        print(json.dumps(data, ensure_ascii=False))
     elif args.format == "csv":
-        row = reports.census_row(result)
+        row = (reports.census_row_with_chairs(result, [u.chair for u in result.chairs])
+               if args.chairs else reports.census_row(result))
         writer = csv.DictWriter(sys.stdout, fieldnames=list(row), lineterminator="\n")
         writer.writeheader()
         writer.writerow(row)
@@ -289,7 +360,97 @@ def cmd_census(args) -> int:
         print(f"Chair use      {d['chair_utilization']:.1%}")
         print("Active         " + "  ".join(f"{k} {n}" for k, n in d["active_by_phase"].items()))
         print("Lists          " + "  ".join(f"{k} {n}" for k, n in d["lists"].items()))
+        if args.chairs:
+            print(f"\nChair use by chair on {result.date:%A} {d['date']}")
+            print(_chairs_table([(u.chair, u.booked_minutes, u.open_minutes, u.active)
+                                 for u in result.chairs]))
     return EXIT_OK
+
+
+# the range table is printed as each day is counted, so its columns have fixed widths
+RANGE_COLUMNS = (("Date", 10), ("Day", 3), ("Appts", 6), ("Seen", 6), ("New", 5),
+                 ("No-shows", 8), ("No-show rate", 12), ("Late cancels", 12), ("Chair use", 9))
+
+
+def _range_line(values: Sequence[str]) -> str:
+    cells = [v.ljust(w) if i < 2 else v.rjust(w)
+             for i, (v, (_, w)) in enumerate(zip(values, RANGE_COLUMNS))]
+    return "  ".join(cells).rstrip()
+
+
+def _census_over(args, first: dt.date, last: dt.date) -> int:
+    """One census per day, each written as soon as it is counted."""
+    from frontdesk.services import census, reports
+    days = census.census_range(first, last)
+    out = sys.stdout
+    if args.format == "json":
+        for i, day in enumerate(days):
+            data = (reports.census_dict_with_chairs(day) if args.chairs
+                    else reports.census_dict(day))
+            out.write(("[" if i == 0 else ",\n") + json.dumps(data, ensure_ascii=False))
+            out.flush()
+        out.write("]\n")
+        return EXIT_OK
+    chairs = census.chairs_listed(first, last) if args.chairs else []
+    if args.format == "csv":
+        writer = None
+        for day in days:
+            row = (reports.census_row_with_chairs(day, chairs) if args.chairs
+                   else reports.census_row(day))
+            if writer is None:
+                writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")
+                writer.writeheader()
+            writer.writerow(row)
+            out.flush()
+        return EXIT_OK
+    _census_range_table(days, first, last, chairs if args.chairs else None)
+    return EXIT_OK
+
+
+def _census_range_table(days, first: dt.date, last: dt.date, chairs: list[str] | None) -> None:
+    from frontdesk.domain.model import SEEN_STATUSES
+    from frontdesk.services.census import rate, utilization
+    from frontdesk.services.clinic import clinic_settings
+    settings = clinic_settings()
+    count = (last - first).days + 1
+    print(f"Census {first.isoformat()} to {last.isoformat()} ({count} days)\n")
+    print(_range_line([name for name, _ in RANGE_COLUMNS]))
+    print(_range_line(["-" * w for _, w in RANGE_COLUMNS]))
+    totals = dict.fromkeys(("total", "seen", "new", "no_shows", "seen_appts", "late",
+                            "chair_minutes", "capacity"), 0)
+    per_chair: dict[str, list] = {name: [0, 0, True] for name in chairs or []}
+    for c in days:
+        seen_appts = sum(c.by_status[s.value] for s in SEEN_STATUSES)
+        is_open = settings.is_open_on(c.date)
+        use = _percent(c.chair_utilization) if is_open else "closed"
+        no_show_rate = _percent(c.no_show_rate) if c.no_shows + seen_appts else "-"
+        print(_range_line([c.date.isoformat(), f"{c.date:%a}", str(c.total),
+                           str(c.patients_seen), str(c.new_patients), str(c.no_shows),
+                           no_show_rate, str(c.late_cancellations), use]))
+        sys.stdout.flush()
+        for key, value in (("total", c.total), ("seen", c.patients_seen),
+                           ("new", c.new_patients), ("no_shows", c.no_shows),
+                           ("seen_appts", seen_appts), ("late", c.late_cancellations),
+                           ("chair_minutes", c.chair_minutes),
+                           ("capacity", c.capacity_minutes)):
+            totals[key] += value
+        for u in c.chairs:
+            kept = per_chair.setdefault(u.chair, [0, 0, u.active])
+            kept[0] += u.booked_minutes
+            kept[1] += u.open_minutes
+            kept[2] = u.active
+    print(_range_line(["-" * w for _, w in RANGE_COLUMNS]))
+    print(_range_line([f"{count} days", "", str(totals["total"]), str(totals["seen"]),
+                       str(totals["new"]), str(totals["no_shows"]),
+                       _percent(rate(totals["no_shows"],
+                                     totals["no_shows"] + totals["seen_appts"])),
+                       str(totals["late"]),
+                       _percent(utilization(totals["chair_minutes"], totals["capacity"]))]))
+    print("\nSeen over several days counts patient-days (seen on two days counts twice).")
+    if chairs is not None:
+        print(f"\nChair use by chair, {first.isoformat()} to {last.isoformat()}")
+        print(_chairs_table([(name, booked, open_, active)
+                             for name, (booked, open_, active) in per_chair.items()]))
 
 
 def cmd_appointments(args) -> int:
@@ -309,6 +470,67 @@ def cmd_appointments(args) -> int:
                  [(line.id, f"{line.start:%H:%M}", line.duration_minutes, line.kind.value,
                    line.chair or "-", line.status.value, line.chart, line.name)
                   for line in lines]))
+    return EXIT_OK
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """An export written to FILE (replacing it), never over the open database."""
+    from frontdesk.services.reports import database_files
+    try:
+        target = path.resolve()
+        if any(target == f.resolve() for f in database_files()):
+            raise UsageError(f"{path} is the database itself: choose another file for --out")
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def cmd_daysheet(args) -> int:
+    from frontdesk.services import daysheet
+    _open(args)
+    sheet = daysheet.day_sheet(args.on or clock.today())
+    text = (daysheet.render_html(sheet) if args.format == "html"
+            else daysheet.render_text(sheet))
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    _write_file(args.out, text.encode("utf-8"))
+    what = "HTML day sheet" if args.format == "html" else "day sheet"
+    print(f"wrote the {what} for {daysheet.day_title(sheet.day)} "
+          f"({daysheet.summary_text(sheet)}) to {args.out}")
+    return EXIT_OK
+
+
+def cmd_export_ics(args) -> int:
+    from frontdesk.services import ics_export
+    from frontdesk.services.charts import patient_id_of
+    if args.since is not None and args.patient is None:
+        raise UsageError("--from goes with --patient (--on exports one day)")
+    _open(args)
+    if args.on is not None:
+        exported = ics_export.day_calendar(args.on)
+        whose = f"{args.on:%A} {args.on.isoformat()}"
+        if not exported.events:
+            print(f"frontdesk: no appointments on {whose}: the calendar has no events",
+                  file=sys.stderr)
+    else:
+        chart = args.patient.strip()
+        patient_id = patient_id_of(chart)
+        since = args.since or clock.today()
+        exported = ics_export.patient_calendar(patient_id, since)
+        whose = f"{chart} from {since.isoformat()} on"
+        if not exported.events:
+            print(f"frontdesk: {chart} has no appointments from {since.isoformat()} on: "
+                  f"the calendar has no events", file=sys.stderr)
+    if args.out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(exported.data)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    _write_file(args.out, exported.data)
+    count = ("1 appointment" if exported.events == 1
+             else f"{exported.events} appointments")
+    print(f"wrote {count} ({whose}) to {args.out}")
     return EXIT_OK
 
 
@@ -410,7 +632,8 @@ def _prepare_demo(flag: str | None) -> str:
 COMMANDS: dict[str | None, Callable] = {
     "import": cmd_import, "lists": cmd_lists, "census": cmd_census,
     "appointments": cmd_appointments, "set-status": cmd_set_status, "book": cmd_book,
-    "slots": cmd_slots, None: cmd_desk}
+    "slots": cmd_slots, "daysheet": cmd_daysheet, "export-ics": cmd_export_ics,
+    None: cmd_desk}
 
 
 def _configure_logging() -> Path | None:
@@ -445,6 +668,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's own flush does not fail again
+        return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the promise is one line and a log, never a traceback
         logging.getLogger("frontdesk").error("unexpected error", exc_info=exc)
         where = f" (details in {log_path})" if log_path else ""

@@ -189,22 +189,45 @@ def _new_patients_per_day(first: dt.date, last: dt.date) -> dict[dt.date, int]:
     return {as_date(when): n for when, n in query.tuples()}
 
 
+NO_CHAIR = "no chair"  # the name ChairUse gives infusions booked without a chair
+
+
+def _booked_chair_minutes(first: dt.date, last: dt.date) -> dict[int | None, int]:
+    """Minutes of non-cancelled infusions first..last, by chair id (None: no chair)."""
+    query = (A.select(A.chair, fn.SUM(A.duration_minutes))
+             .where(_between(first, last), A.kind == Kind.INFUSION.value,
+                    A.status != Status.CANCELLED.value)
+             .group_by(A.chair))
+    return {chair: int(minutes or 0) for chair, minutes in query.tuples() if minutes}
+
+
+def _listed_chairs(booked: dict[int | None, int]) -> list[tuple[int | None, str, bool]]:
+    """(id, name, active) of the chairs a census lists: every active chair in chair order,
+    retired ones only when they hold minutes, and NO_CHAIR last when infusions lack a chair."""
+    chairs = (m.Chair.select(m.Chair.id, m.Chair.name, m.Chair.active)
+              .order_by(m.Chair.position, m.Chair.name).tuples())
+    listed = [(cid, name, bool(active)) for cid, name, active in chairs
+              if active or cid in booked]
+    if None in booked:
+        listed.append((None, NO_CHAIR, False))
+    return listed
+
+
 def chair_use(day: dt.date) -> list[ChairUse]:
-    """Each active chair's booked infusion minutes on the day, in chair order; retired chairs
-    (and infusions without a chair) only when they hold minutes that day."""
+    """Each listed chair's booked infusion minutes on the day (see _listed_chairs)."""
     open_minutes = clinic_settings().open_minutes(day)
     with read_snapshot():
-        booked = dict(A.select(A.chair, fn.SUM(A.duration_minutes))
-                      .where(_between(day, day), A.kind == Kind.INFUSION.value,
-                             A.status != Status.CANCELLED.value)
-                      .group_by(A.chair).tuples())
-        chairs = list(m.Chair.select(m.Chair.id, m.Chair.name, m.Chair.active)
-                      .order_by(m.Chair.position, m.Chair.name).tuples())
-    out = [ChairUse(name, int(booked.get(cid) or 0), open_minutes, active=bool(active))
-           for cid, name, active in chairs if active or booked.get(cid)]
-    if booked.get(None):
-        out.append(ChairUse("no chair", int(booked[None]), open_minutes, active=False))
-    return out
+        booked = _booked_chair_minutes(day, day)
+        listed = _listed_chairs(booked)
+    return [ChairUse(name, booked.get(cid, 0), open_minutes, active=active)
+            for cid, name, active in listed]
+
+
+def chairs_listed(first: dt.date, last: dt.date) -> list[str]:
+    """Every chair name some day first..last lists in `Census.chairs`, in the same order
+    (asked once for a range, so a CSV header can be written before any day is counted)."""
+    with read_snapshot():
+        return [name for _, name, _ in _listed_chairs(_booked_chair_minutes(first, last))]
 
 
 def _active_by_phase() -> dict[str, int]:

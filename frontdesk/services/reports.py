@@ -6,7 +6,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from enum import Enum
+from pathlib import Path
+from typing import Iterable, Sequence
 
+from frontdesk.db import models as m
+from frontdesk.db.connection import is_sqlite
 from frontdesk.domain.lists import (DeskLists, MaintenanceDueEntry, NotSeenEntry,
                                     StabilizationEntry)
 from frontdesk.services.census import Census
@@ -76,3 +80,58 @@ def census_row(c: Census) -> dict:
     row.update({f"active_{k}": n for k, n in c.active_by_phase.items()})
     row.update({f"list_{k}": n for k, n in c.lists.items()})
     return row
+
+
+# --- per-chair use (`census --chairs`) ---------------------------------------------------------
+
+CHAIRS_KEY = "chair_utilization_by_chair"  # appended after INTERFACES.md's keys, on request only
+
+
+def chair_utilization_by_chair(c: Census) -> dict[str, float]:
+    """Each chair's share of its open minutes booked that day, in chair order: the active
+    chairs, then retired ones and "no chair" when they hold minutes that day
+    (census.chair_use)."""
+    return {use.chair: use.utilization for use in c.chairs}
+
+
+def census_dict_with_chairs(c: Census) -> dict:
+    return {**census_dict(c), CHAIRS_KEY: chair_utilization_by_chair(c)}
+
+
+def chair_columns(chairs: Sequence[str], taken: Iterable[str] = ()) -> list[str]:
+    """`chair_<name>` for each chair. A name that would repeat a column already there (a chair
+    called "utilization" makes census_row's "chair_utilization") gets " #2", " #3"..."""
+    used = set(taken)
+    out = []
+    for chair in chairs:
+        column = base = f"chair_{chair}"
+        n = 1
+        while column in used:
+            n += 1
+            column = f"{base} #{n}"
+        used.add(column)
+        out.append(column)
+    return out
+
+
+def census_row_with_chairs(c: Census, chairs: Sequence[str]) -> dict:
+    """census_row, then one column per chair of `chairs` (the chairs of the whole export, in
+    that order). A chair the day does not list (a retired chair with nothing booked that day)
+    counts 0.0."""
+    use = chair_utilization_by_chair(c)
+    row = census_row(c)
+    row.update({column: use.get(chair, 0.0)
+                for chair, column in zip(chairs, chair_columns(chairs, taken=row))})
+    return row
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+def database_files() -> list[Path]:
+    """The files that hold the open SQLite database (an export must never be written over
+    them); empty for PostgreSQL."""
+    db = m.database.obj
+    if db is None or not is_sqlite(db):
+        return []
+    main = Path(db.database)
+    return [main, main.with_name(main.name + "-wal"), main.with_name(main.name + "-shm")]
