@@ -51,6 +51,14 @@ class Figures:
     chair_minutes: int      # booked minutes of non-cancelled infusions
     capacity_minutes: int   # active chairs x open minutes
     open_days: int
+    # the booked minutes that count against capacity: each day's, up to that day's capacity
+    # (a booking on a closed day, or beyond the chairs' hours, does not lift a week's use)
+    used_minutes: int = -1
+
+    def __post_init__(self):
+        if self.used_minutes < 0:  # one day
+            object.__setattr__(self, "used_minutes",
+                               min(self.chair_minutes, self.capacity_minutes))
 
     @property
     def total(self) -> int:
@@ -70,7 +78,7 @@ class Figures:
 
     @property
     def chair_utilization(self) -> float:
-        return utilization(self.chair_minutes, self.capacity_minutes)
+        return utilization(self.used_minutes, self.capacity_minutes)
 
 
 def combine(days: Sequence[Figures]) -> Figures:
@@ -84,7 +92,8 @@ def combine(days: Sequence[Figures]) -> Figures:
         late_cancellations=sum(d.late_cancellations for d in days),
         chair_minutes=sum(d.chair_minutes for d in days),
         capacity_minutes=sum(d.capacity_minutes for d in days),
-        open_days=sum(d.open_days for d in days))
+        open_days=sum(d.open_days for d in days),
+        used_minutes=sum(d.used_minutes for d in days))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from frontdesk import clock
 from frontdesk.config import DeskSettings
 from frontdesk.services.changes import ChangeWatcher
 from frontdesk.services.flow import StatusChange
@@ -27,6 +28,8 @@ class FrontdeskApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
         Binding("f2", "board", "Today's board", id="board", priority=True),
+        # F1 and the palette list it; shown, it would push keys off every footer
+        Binding("f3", "census", "Census", id="census", priority=True, show=False),
     ]
 
     def __init__(self, db_target: str, clinic_name: str = "",
@@ -84,6 +87,17 @@ class FrontdeskApp(App):
                 screen.choose_day(screen.today)
                 return
         self.push_screen(BoardScreen())
+
+    def action_census(self) -> None:
+        """F3, from anywhere: today's census (brought to the top if it is open)."""
+        from frontdesk.tui.screens.census import CensusScreen
+        for screen in self.screen_stack:
+            if isinstance(screen, CensusScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                screen.choose_day(clock.today())
+                return
+        self.push_screen(CensusScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette runs every action of the screen it was opened on, by its key's name."""

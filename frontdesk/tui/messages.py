@@ -12,6 +12,7 @@ from frontdesk.services.calendar import AgendaLine
 from frontdesk.domain.model import Phase
 from frontdesk.domain.slots import Slot
 from frontdesk.services.booking import BookingContext, Rescheduled, SeriesPlan
+from frontdesk.services.census import Census, Figures
 from frontdesk.domain.registration import NewPatient
 from frontdesk.services.flow import BoardLine, BoardSummary, StatusChange, TodayForPatient
 from frontdesk.services.patients import Filter, PatientDetail, PatientRow
@@ -161,3 +162,25 @@ class SeriesPlanned(Message):
     """A series previewed: every date with its time and chair, nothing booked yet."""
     generation: int
     plan: SeriesPlan
+
+
+# --- the manager's census (tui/screens/census.py) --------------------------------------------
+
+@dataclass
+class CensusLoaded(Message):
+    """One day's census, as `frontdesk census` counts it, and the day's open minutes."""
+    generation: int  # the screen's data generation when asked (DataChanged bumps it)
+    day: dt.date
+    census: Census
+    open_minutes: int
+
+
+@dataclass
+class CensusRangeLoaded(Message):
+    """Day figures over a range: `kind` is "week" (Monday..Sunday of the week starting
+    `key`), "days" (the 30 days ending on `key`) or "weeks" (12 weeks, the last holding
+    `key`, whose Monday it is)."""
+    generation: int
+    kind: str
+    key: dt.date
+    figures: list[Figures]

@@ -165,6 +165,27 @@ def test_the_week_by_hand(clinic):
     assert (total.late_cancellations, total.open_days) == (2, 5)
 
 
+def test_a_week_counts_each_day_up_to_its_capacity(clinic, tmp_path):
+    """A booking on a closed day, or beyond a day's chair-hours, does not lift the week: each
+    day's minutes count up to that day's capacity, as the day's own figure does."""
+    (tmp_path / "more.csv").write_text(
+        "patient_id,start,duration_minutes,kind,status,chair\n"
+        "Q-2,2026-11-29T10:00,90,infusion,booked,Recliner A\n"        # Sunday: closed
+        + "".join(f"Q-{p},2026-11-27T{9 + h:02d}:00,60,infusion,booked,Recliner {c}\n"
+                  for h in range(0, 8) for p, c in ((4, "A"), (7, "B"))), encoding="utf-8")
+    import_csv(None, tmp_path / "more.csv")
+    week = c.week_figures(WEDNESDAY)
+    friday, sunday = week[4], week[6]
+    # Friday: 2 chairs x 8 hours booked from 09:00 to 17:00 = 960 minutes, capacity 1,350
+    assert (friday.chair_minutes, friday.used_minutes, friday.chair_utilization) == (
+        960, 960, 0.7111)
+    assert (sunday.chair_minutes, sunday.used_minutes, sunday.chair_utilization) == (90, 0, 0.0)
+    total = c.combine(week)
+    # booked: 180 + 550 + 960 + 90 = 1,780; counted: 180 + 550 + 960 = 1,690 of 6,750
+    assert (total.chair_minutes, total.used_minutes) == (1780, 1690)
+    assert total.chair_utilization == 0.2504
+
+
 def test_the_30_day_trend_ends_on_the_chosen_day(clinic):
     trend = c.trend(WEDNESDAY)
     assert len(trend) == c.TREND_DAYS == 30

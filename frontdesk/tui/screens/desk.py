@@ -75,6 +75,7 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         Binding("e", "edit_notes", "Notes", id="desk.notes"),
         Binding("i", "check_in", "Check in", id="desk.check_in"),
         Binding("b", "board", "Board", id="desk.board"),
+        Binding("m", "census", "Census", id="desk.census"),
         Binding("n", "book", "Book", id="desk.book"),
         Binding("a", "register", "New patient", id="desk.register"),
         Binding("l", "log_call", "Log call", id="desk.log_call"),
@@ -525,6 +526,11 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         """b: the board of the chosen day (F2, from anywhere, opens today's)."""
         from frontdesk.tui.screens.board import BoardScreen
         self.app.push_screen(BoardScreen(self.as_of))
+
+    def action_census(self) -> None:
+        """m: the census of the chosen day (F3, from anywhere, opens today's)."""
+        from frontdesk.tui.screens.census import CensusScreen
+        self.app.push_screen(CensusScreen(self.as_of))
 
     # --- the phone: booking, registering, recall calls ---------------------------------------
 
