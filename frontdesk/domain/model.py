@@ -33,6 +33,11 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+#: How a status reads to a person, on screens and in exports ("in chair", "no-show").
+STATUS_WORDS = {Status.BOOKED: "booked", Status.ARRIVED: "arrived", Status.IN_CHAIR: "in chair",
+                Status.RECOVERY: "recovery", Status.COMPLETED: "completed",
+                Status.NO_SHOW: "no-show", Status.CANCELLED: "cancelled"}
+
 #: A patient was seen on a day when an appointment that day has one of these statuses.
 SEEN_STATUSES = frozenset({Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY, Status.COMPLETED})
 

@@ -123,6 +123,7 @@ class Census:
     chairs: tuple[ChairUse, ...] = field(default=())
     chair_minutes: int = 0
     capacity_minutes: int = 0
+    open_minutes: int = 0  # the day's opening hours, in minutes (0: closed)
 
     @property
     def total(self) -> int:
@@ -222,9 +223,10 @@ def _listed_chairs(booked: dict[int | None, int]) -> list[tuple[int | None, str,
     return listed
 
 
-def chair_use(day: dt.date) -> list[ChairUse]:
+def chair_use(day: dt.date, open_minutes: int | None = None) -> list[ChairUse]:
     """Each listed chair's booked infusion minutes on the day (see _listed_chairs)."""
-    open_minutes = clinic_settings().open_minutes(day)
+    if open_minutes is None:
+        open_minutes = clinic_settings().open_minutes(day)
     with read_snapshot():
         booked = _booked_chair_minutes(day, day)
         listed = _listed_chairs(booked)
@@ -246,7 +248,7 @@ def _active_by_phase() -> dict[str, int]:
     return {p.value: phases.get(p.value, 0) for p in ACTIVE_PHASES}
 
 
-def _census(figures: Figures, active_by_phase: dict[str, int]) -> Census:
+def _census(figures: Figures, active_by_phase: dict[str, int], open_minutes: int) -> Census:
     day = figures.first
     return Census(
         date=day, by_status=figures.by_status, by_kind=figures.by_kind,
@@ -255,25 +257,28 @@ def _census(figures: Figures, active_by_phase: dict[str, int]) -> Census:
         late_cancellations=figures.late_cancellations,
         chair_utilization=figures.chair_utilization,
         active_by_phase=active_by_phase, lists=lists.list_sizes(day),
-        chairs=tuple(chair_use(day)),
+        chairs=tuple(chair_use(day, open_minutes)),
         chair_minutes=figures.chair_minutes, capacity_minutes=figures.capacity_minutes,
+        open_minutes=open_minutes,
     )
 
 
 def census(day: dt.date) -> Census:
     (figures,) = daily_figures(day, day)
+    open_minutes = clinic_settings().open_minutes(day)
     with read_snapshot():
-        return _census(figures, _active_by_phase())
+        return _census(figures, _active_by_phase(), open_minutes)
 
 
 def census_range(first: dt.date, last: dt.date) -> Iterator[Census]:
     """The census of each day first..last, as `census(day)` gives it, one at a time: the day
     figures of the whole range are counted at once; each day's lists as of that day."""
+    settings = clinic_settings()
     with read_snapshot():
         active_by_phase = _active_by_phase()
     for figures in daily_figures(first, last):
         with read_snapshot():
-            day_census = _census(figures, active_by_phase)
+            day_census = _census(figures, active_by_phase, settings.open_minutes(figures.first))
         yield day_census
 
 

@@ -31,6 +31,13 @@ def clinic_settings() -> ClinicSettings:
                                                           m.ClinicSetting.value).tuples()))
 
 
+def database_created_at() -> str:
+    """When this database was created (schema_info), as written there: what tells it apart
+    from another database at the same place or another clinic's; "" when unknown."""
+    row = m.SchemaInfo.get_or_none(m.SchemaInfo.key == "created_at")
+    return row.value if row else ""
+
+
 def active_chair_names() -> list[str]:
     query = (m.Chair.select(m.Chair.name).where(m.Chair.active)
              .order_by(m.Chair.position, m.Chair.name))

@@ -19,10 +19,10 @@ from peewee import JOIN
 from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.connection import read_snapshot
-from frontdesk.domain.clinic import settings_from_rows
 from frontdesk.domain.dates import start_of_day, start_of_next_day
 from frontdesk.domain.lists import display_name
-from frontdesk.domain.model import Kind, Status
+from frontdesk.domain.model import STATUS_WORDS, Kind, Status
+from frontdesk.services.clinic import clinic_settings
 from frontdesk.services.lists import as_datetime
 
 A = m.Appointment
@@ -31,9 +31,6 @@ P = m.Patient
 TEXT_WIDTH = 100
 
 KIND_LABEL = {Kind.CONSULT: "consult", Kind.INFUSION: "infusion", Kind.ASSESSMENT: "assessment"}
-STATUS_LABEL = {Status.BOOKED: "booked", Status.ARRIVED: "arrived", Status.IN_CHAIR: "in chair",
-                Status.RECOVERY: "recovery", Status.COMPLETED: "completed",
-                Status.NO_SHOW: "no-show", Status.CANCELLED: "cancelled"}
 NO_CHAIR_TITLE = "Consults and assessments, no chair"
 CANCELLED_TITLE = "Cancelled"
 FREE = "free all day"
@@ -99,8 +96,7 @@ def day_sheet(day: dt.date) -> DaySheet:
     chairs holding something. A retired chair holding an appointment that day follows the
     active ones."""
     with read_snapshot():
-        settings = settings_from_rows(dict(m.ClinicSetting.select(
-            m.ClinicSetting.key, m.ClinicSetting.value).tuples()))
+        settings = clinic_settings()
         chairs = list(m.Chair.select(m.Chair.name, m.Chair.active)
                       .order_by(m.Chair.position, m.Chair.name).tuples())
         rows = list(
@@ -239,7 +235,7 @@ def _fit(text: str, width: int) -> str:
 _INDENT = "  "
 _TIME_W = 11                        # 09:00-10:30 (wider only for one that ends the next day)
 _KIND_W = max(len(v) for v in KIND_LABEL.values())
-_STATUS_W = max(len(v) for v in STATUS_LABEL.values())
+_STATUS_W = max(len(v) for v in STATUS_WORDS.values())
 _GAP = "  "
 _NAME_MIN = 20
 
@@ -275,7 +271,7 @@ def render_text(sheet: DaySheet) -> str:
 
     def line_row(line: SheetLine) -> str:
         return _row([time_span(line), _clean(line.name), _clean(line.chart),
-                     KIND_LABEL[line.kind], STATUS_LABEL[line.status]], widths)
+                     KIND_LABEL[line.kind], STATUS_WORDS[line.status]], widths)
 
     out = _wrap(f"{_clean(sheet.clinic)}: day sheet")
     out += _wrap(f"{day_title(sheet.day)} · {hours_text(sheet)} · {summary_text(sheet)}")
@@ -347,7 +343,7 @@ def _cells(line: SheetLine, cancelled: bool) -> list[tuple[str, str]]:
     cells = [("time", time_span(line)), ("name", _clean(line.name)),
              ("chart", _clean(line.chart)), ("kind", KIND_LABEL[line.kind])]
     if not cancelled:
-        return cells + [("status", STATUS_LABEL[line.status])]
+        return cells + [("status", STATUS_WORDS[line.status])]
     return cells + [("chair", _clean(line.chair or "")), ("when", cancelled_when(line)),
                     ("reason", cancel_reason(line))]
 

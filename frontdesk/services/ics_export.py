@@ -24,11 +24,11 @@ from peewee import JOIN
 from frontdesk import __version__, clock
 from frontdesk.db import models as m
 from frontdesk.db.connection import read_snapshot
-from frontdesk.domain.clinic import settings_from_rows
 from frontdesk.domain.dates import start_of_day, start_of_next_day
 from frontdesk.domain.errors import NotFound
 from frontdesk.domain.lists import display_name
-from frontdesk.domain.model import Kind, Status
+from frontdesk.domain.model import STATUS_WORDS, Kind, Status
+from frontdesk.services.clinic import clinic_settings, database_created_at
 from frontdesk.services.lists import as_datetime
 
 A = m.Appointment
@@ -43,9 +43,6 @@ STAFF_KIND = {Kind.CONSULT: "Consult", Kind.INFUSION: "Infusion",
 # the patient's word (patient export: "Ketamine infusion - Sunrise Clinic")
 PATIENT_KIND = {Kind.CONSULT: "Consultation", Kind.INFUSION: "Ketamine infusion",
                 Kind.ASSESSMENT: "Progress assessment"}
-STATUS_WORD = {Status.BOOKED: "booked", Status.ARRIVED: "arrived", Status.IN_CHAIR: "in chair",
-               Status.RECOVERY: "recovery", Status.COMPLETED: "completed",
-               Status.NO_SHOW: "no-show", Status.CANCELLED: "cancelled"}
 
 
 @dataclass(frozen=True)
@@ -71,9 +68,7 @@ class _Appointment:
 def _database_stamp() -> str:
     """What tells this database apart from another clinic's: the moment it was created,
     digits only (20261121T215632)."""
-    row = m.SchemaInfo.get_or_none(m.SchemaInfo.key == "created_at")
-    stamp = re.sub(r"[^0-9T]", "", row.value) if row else ""
-    return stamp or "undated"
+    return re.sub(r"[^0-9T]", "", database_created_at()) or "undated"
 
 
 def appointment_uid(appointment_id: int, database_stamp: str) -> str:
@@ -83,8 +78,7 @@ def appointment_uid(appointment_id: int, database_stamp: str) -> str:
 def _read(where) -> tuple[str, str, list[_Appointment]]:
     """(clinic name, database stamp, appointments not cancelled) from one snapshot."""
     with read_snapshot():
-        settings = settings_from_rows(dict(m.ClinicSetting.select(
-            m.ClinicSetting.key, m.ClinicSetting.value).tuples()))
+        settings = clinic_settings()
         stamp = _database_stamp()
         rows = list(
             A.select(A.id, A.version, A.start, A.ends_at, A.duration_minutes, A.kind, A.status,
@@ -158,7 +152,7 @@ def day_calendar(day: dt.date) -> IcsFile:
             location=_where(clinic, a.chair),
             description=(f"{a.name}, chart {a.chart}\n"
                          f"{STAFF_KIND[a.kind]}, {_minutes(a)} minutes{chair}\n"
-                         f"Status: {STATUS_WORD[a.status]}\n"
+                         f"Status: {STATUS_WORDS[a.status]}\n"
                          f"Appointment {a.id} in frontdesk"),
             private=True))
     return IcsFile(cal.to_ical(), len(appointments), name)

@@ -35,7 +35,7 @@ from frontdesk.db import models as m
 from frontdesk.db.connection import is_sqlite, write_transaction
 from frontdesk.domain.clinic import DEFAULT_CHAIRS, ClinicSettings, settings_to_rows
 from frontdesk.services import audit
-from frontdesk.services.clinic import active_chair_names, clinic_settings
+from frontdesk.services.clinic import active_chair_names, clinic_settings, database_created_at
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def sync_settings_file(*, path: Path | None = None, state_path: Path | None = No
     path = path or config.settings_path()
     state_path = state_path or config.settings_state_path()
     state = _load_state(state_path)
-    database, created_at = database_key(), _created_at()
+    database, created_at = database_key(), database_created_at()
     current, chairs = clinic_settings(), tuple(active_chair_names())
 
     found = config.read_settings_file(path)
@@ -181,11 +181,6 @@ def database_key() -> str:
     host = params.get("host") or ""
     port = params.get("port") or ""
     return f"postgresql://{user}@{host}:{port}/{db.database}"
-
-
-def _created_at() -> str:
-    row = m.SchemaInfo.get_or_none(m.SchemaInfo.key == "created_at")
-    return row.value if row else ""
 
 
 def _load_state(path: Path) -> dict:

@@ -1,15 +1,12 @@
-"""How dates, times, kinds and statuses read on the desk's screens."""
+"""How dates, times and kinds read on the desk's screens (statuses: domain.model.STATUS_WORDS)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from frontdesk.domain.model import Kind, Status
+from frontdesk.domain.model import Kind
 
 KIND_SHORT = {Kind.INFUSION: "INF", Kind.CONSULT: "CONS", Kind.ASSESSMENT: "ASMT"}
-STATUS_WORDS = {Status.BOOKED: "booked", Status.ARRIVED: "arrived", Status.IN_CHAIR: "in chair",
-                Status.RECOVERY: "recovery", Status.COMPLETED: "completed",
-                Status.NO_SHOW: "no-show", Status.CANCELLED: "cancelled"}
 
 
 def day(value: dt.date | None) -> str:

@@ -168,11 +168,10 @@ class SeriesPlanned(Message):
 
 @dataclass
 class CensusLoaded(Message):
-    """One day's census, as `frontdesk census` counts it, and the day's open minutes."""
+    """One day's census, as `frontdesk census` counts it."""
     generation: int  # the screen's data generation when asked (DataChanged bumps it)
     day: dt.date
     census: Census
-    open_minutes: int
 
 
 @dataclass

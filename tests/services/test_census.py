@@ -13,7 +13,7 @@ import pytest
 
 from frontdesk import clock, config
 from frontdesk.db import models as m
-from frontdesk.domain.model import SEEN_STATUSES, Kind, Status
+from frontdesk.domain.model import SEEN_STATUSES, Kind
 from frontdesk.services import census as c
 from frontdesk.services.importer import import_csv
 from frontdesk.services.reports import census_dict

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from frontdesk import clock
-from frontdesk.domain.model import Status
+from frontdesk.domain.model import STATUS_WORDS, Status
 from frontdesk.domain.errors import Conflict
 from frontdesk.domain.status_flow import check_status_change, next_step
 from frontdesk.services import flow
@@ -252,7 +252,7 @@ class BoardScreen(FlowActions, DeskBaseScreen):
             return
         step = next_step(line.kind, line.status)
         if step is None:
-            self.notify(f"{line.name}: {fmt.STATUS_WORDS[line.status]}, nothing comes next "
+            self.notify(f"{line.name}: {STATUS_WORDS[line.status]}, nothing comes next "
                         f"(u undoes the last change)", severity="warning")
             return
         self._change(line, step)

@@ -26,7 +26,6 @@ from frontdesk.domain.model import ACTIVE_PHASES
 from frontdesk.domain.phases import badge
 from frontdesk.services.census import (Census, Figures, TREND_DAYS, TREND_WEEKS, combine,
                                        census, trend, week_figures, week_of, weekly_trend)
-from frontdesk.services.clinic import clinic_settings
 from frontdesk.tui.messages import CensusLoaded, CensusRangeLoaded, DataChanged
 from frontdesk.tui.screens.base import DeskBaseScreen
 from frontdesk.tui.widgets.census_figures import (KIND_LABELS, STATUS_LABELS, WAITING,
@@ -213,8 +212,7 @@ class CensusScreen(DeskBaseScreen):
 
     @work(thread=True, exclusive=True, group="census-day", exit_on_error=False)
     def load_day(self, generation: int, day: dt.date) -> None:
-        open_minutes = clinic_settings().open_minutes(day)
-        self.post_message(CensusLoaded(generation, day, census(day), open_minutes))
+        self.post_message(CensusLoaded(generation, day, census(day)))
 
     @work(thread=True, exclusive=True, group="census-week", exit_on_error=False)
     def load_week(self, generation: int, monday: dt.date) -> None:
@@ -240,8 +238,7 @@ class CensusScreen(DeskBaseScreen):
         self._show()
 
     def on_census_loaded(self, message: CensusLoaded) -> None:
-        self._keep("day", message.day, message.generation,
-                   (message.census, message.open_minutes))
+        self._keep("day", message.day, message.generation, message.census)
 
     def on_census_range_loaded(self, message: CensusRangeLoaded) -> None:
         self._keep(message.kind, message.key, message.generation, message.figures)
@@ -282,7 +279,7 @@ class CensusScreen(DeskBaseScreen):
         closed = None
         day_data = self._have("day", self.day)
         if day_data is not None:
-            closed = day_data[1] == 0
+            closed = day_data.open_minutes == 0
         else:
             week = self._have("week", monday_of(self.day))
             if week is not None:
@@ -297,8 +294,8 @@ class CensusScreen(DeskBaseScreen):
         else:
             self._show_trend()
 
-    def _show_day(self, data: tuple[Census, int] | None) -> None:
-        c, open_minutes = data if data is not None else (None, 0)
+    def _show_day(self, c: Census | None) -> None:
+        open_minutes = c.open_minutes if c is not None else 0
 
         def n(value) -> str:
             return WAITING if c is None else count(value)

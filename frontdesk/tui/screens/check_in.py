@@ -18,10 +18,9 @@ from textual.worker import Worker, WorkerState
 from frontdesk import clock
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.measures import LABELS, MAXIMUM, Measure, parse_score
-from frontdesk.domain.model import Kind, Phase, is_late_cancellation
+from frontdesk.domain.model import STATUS_WORDS, Kind, Phase, is_late_cancellation
 from frontdesk.services import flow
 from frontdesk.services.flow import BoardLine, StatusChange, TodayForPatient
-from frontdesk.tui import format as fmt
 from frontdesk.tui.screens.base import DeskModalScreen
 
 WALK_IN_KINDS = (Kind.INFUSION, Kind.CONSULT, Kind.ASSESSMENT)
@@ -32,7 +31,7 @@ CANCEL_REASONS = ("patient called to cancel", "illness", "transport", "weather",
 def appointment_words(line: BoardLine) -> str:
     chair = f" · {line.chair}" if line.chair else ""
     return (f"{line.start:%a %d %b %H:%M} · {line.kind.value} · {line.duration_minutes} min"
-            f"{chair} · {fmt.STATUS_WORDS[line.status]}")
+            f"{chair} · {STATUS_WORDS[line.status]}")
 
 
 def staff_of(screen) -> str:

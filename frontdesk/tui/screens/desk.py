@@ -22,7 +22,7 @@ from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.search import parse_search
 from frontdesk.services.calendar import day_agenda, day_counts
 from frontdesk.services.clinic import clinic_settings
-from frontdesk.domain.model import Kind, Phase
+from frontdesk.domain.model import STATUS_WORDS, Kind, Phase
 from frontdesk.domain.registration import prefill_from_search
 from frontdesk.services.flow import today_for_patient
 from frontdesk.services.registration import Registered
@@ -383,7 +383,7 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         end = line.start + dt.timedelta(minutes=line.duration_minutes)
         card.update(f"{line.start:%H:%M}–{end:%H:%M}  {line.chair or 'no chair'}\n"
                     f"{line.name}\n{line.chart} · {line.kind.value} · "
-                    f"{fmt.STATUS_WORDS[line.status]}\nEnter: show this patient")
+                    f"{STATUS_WORDS[line.status]}\nEnter: show this patient")
 
     @on(VirtualList.Activated, "#agenda")
     def _appointment_opened(self, message: VirtualList.Activated) -> None:

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from textual import work
 
+from frontdesk.domain.model import STATUS_WORDS
 from frontdesk.services import flow
 from frontdesk.services.flow import StatusChange, TodayForPatient
-from frontdesk.tui import format as fmt
 from frontdesk.tui.messages import DataChanged, StatusChanged
 from frontdesk.tui.screens.check_in import CheckInScreen, staff_of
 
 
 def change_words(change: StatusChange, name: str, undone: bool = False) -> str:
     if undone:
-        return f"Undone: {name} is back to {fmt.STATUS_WORDS[change.to_status]}"
+        return f"Undone: {name} is back to {STATUS_WORDS[change.to_status]}"
     if change.from_status is None:
         chair = f" in {change.chair}" if change.chair else ""
         return f"Walk-in: {name} arrived{chair}"
-    words = f"{name}: {fmt.STATUS_WORDS[change.to_status]}"
+    words = f"{name}: {STATUS_WORDS[change.to_status]}"
     if change.late_cancellation:
         words += " (late cancellation)"
     return words
@@ -31,7 +31,7 @@ class FlowActions:
                       scores_only: bool = False) -> None:
         if not scores_only and today.booked is None and today.in_clinic is not None:
             line = today.in_clinic
-            self.notify(f"{today.name} is already here: {fmt.STATUS_WORDS[line.status]} "
+            self.notify(f"{today.name} is already here: {STATUS_WORDS[line.status]} "
                         f"since {line.status_at:%H:%M}", severity="warning")
             return
         name = today.name

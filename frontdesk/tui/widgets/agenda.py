@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from frontdesk.domain.model import STATUS_WORDS
 from frontdesk.services.calendar import AgendaLine
 from frontdesk.tui import format as fmt
 from frontdesk.tui.widgets.virtual_list import VirtualList
@@ -24,6 +25,6 @@ class AgendaList(VirtualList):
         name = row.name if len(row.name) <= name_width else row.name[:name_width - 1] + "…"
         text = Text(f" {row.start:%H:%M} {(row.chair or '–')[:CHAIR - 1]:<{CHAIR}}"
                     f"{name:<{name_width}} {fmt.KIND_SHORT[row.kind]:<{KIND}}")
-        text.append(fmt.STATUS_WORDS[row.status],
+        text.append(STATUS_WORDS[row.status],
                     self.get_component_rich_style(f"status--{row.status.value}"))
         return text

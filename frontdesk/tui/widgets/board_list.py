@@ -7,7 +7,7 @@ import datetime as dt
 
 from rich.text import Text
 
-from frontdesk.domain.model import Status
+from frontdesk.domain.model import STATUS_WORDS, Status
 from frontdesk.domain.status_flow import DEFAULT_WAIT_ALERT_MINUTES, alert_for, minutes_between
 from frontdesk.services.flow import BoardLine
 from frontdesk.tui import format as fmt
@@ -56,7 +56,7 @@ class BoardList(VirtualList):
         badge.pad_right(BADGE - badge.cell_len)
         text.append_text(badge)
         text.append(f"{fmt.KIND_SHORT[row.kind]:<{KIND}}{(row.chair or '–')[:CHAIR - 1]:<{CHAIR}}")
-        status = fmt.STATUS_WORDS[row.status]
+        status = STATUS_WORDS[row.status]
         if row.status == Status.CANCELLED and row.late_cancellation:
             status = "late canc."
         text.append(f"{status:<{STATUS}}", style(f"status--{row.status.value}"))

@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from frontdesk.domain.model import STATUS_WORDS, Kind
 from frontdesk.services.census import NO_CHAIR, ChairUse, Figures, combine
 
 WAITING = "…"  # a number not loaded yet
@@ -134,10 +135,8 @@ WEEK_ROWS: list[tuple[str, str]] = [
     ("No-show rate", "no_show_rate"), ("Late cancels", "late_cancellations"),
     ("Chair use", "chair_utilization"),
 ]
-STATUS_LABELS = {"booked": "Booked", "arrived": "Arrived", "in_chair": "In chair",
-                 "recovery": "Recovery", "completed": "Completed", "no_show": "No-show",
-                 "cancelled": "Cancelled"}
-KIND_LABELS = {"consult": "Consult", "infusion": "Infusion", "assessment": "Assessment"}
+STATUS_LABELS = {s.value: word.capitalize() for s, word in STATUS_WORDS.items()}  # "In chair"
+KIND_LABELS = {k.value: k.value.capitalize() for k in Kind}
 
 
 def figure_value(f: Figures, key: str) -> str:

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from frontdesk.domain.measures import LABELS, MAXIMUM, Measure
-from frontdesk.domain.model import Phase
+from frontdesk.domain.model import STATUS_WORDS, Phase
 from frontdesk.services.patients import AppointmentLine, PatientDetail, ScorePoint
 from frontdesk.tui import format as fmt
 from frontdesk.tui.widgets.patient_list import BADGE_CLASSES, badge_class
@@ -27,7 +27,7 @@ MIN_SPARKLINE = 3
 def _appointment(line: AppointmentLine, this_year: int) -> Text:
     chair = f" {line.chair}" if line.chair else ""
     return Text(f"{fmt.day_time(line.start, this_year):<12} {fmt.KIND_SHORT[line.kind]:<4}"
-                f" {fmt.STATUS_WORDS[line.status]}{chair}", no_wrap=True, overflow="ellipsis")
+                f" {STATUS_WORDS[line.status]}{chair}", no_wrap=True, overflow="ellipsis")
 
 
 def _age(born: dt.date, on: dt.date) -> int:
