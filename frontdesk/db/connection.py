@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase, fn
 
+from frontdesk.db.dialect import is_sqlite
 from frontdesk.db.models import AuditEntry, database
 from frontdesk.domain.errors import DomainError
 
@@ -59,11 +60,6 @@ def _sqlite(path: Path) -> SqliteDatabase:
     if not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
-
-
-def is_sqlite(db: Database | None = None) -> bool:
-    db = db or database.obj
-    return isinstance(db, SqliteDatabase)
 
 
 def bind(db: Database) -> None:

@@ -43,6 +43,12 @@ SEEN_STATUSES = frozenset({Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY, Sta
 
 DEFAULT_DURATION_MINUTES = {Kind.CONSULT: 60, Kind.INFUSION: 90, Kind.ASSESSMENT: 30}
 KINDS_NEEDING_CHAIR = frozenset({Kind.INFUSION})
+#: A patient has at most one of these a day (DOMAIN.md: one infusion a patient a day).
+KINDS_ONE_A_DAY = frozenset({Kind.INFUSION})
+#: An appointment with one of these statuses no longer holds its chair.
+FREES_CHAIR = frozenset({Status.CANCELLED})
+#: ... nor the patient's time or day: a cancelled or missed visit gave the patient nothing.
+FREES_PATIENT = frozenset({Status.CANCELLED, Status.NO_SHOW})
 
 STABILIZATION_TARGET_DEFAULT = 6
 STABILIZATION_TARGET_RANGE = range(3, 9)  # 3..8
@@ -68,3 +74,20 @@ def intervals_overlap(a_start: dt.datetime, a_end: dt.datetime,
                       b_start: dt.datetime, b_end: dt.datetime) -> bool:
     """Half-open intervals [start, end): touching ends do not overlap."""
     return a_start < b_end and b_start < a_end
+
+
+# The pure twins of db.queries' pieces: what each piece means for one appointment.
+
+def holds_chair(kind: Kind | str, status: Status | str, chair: object) -> bool:
+    """The appointment keeps its chair from anyone else for [start, ends_at)."""
+    return chair is not None and kind in KINDS_NEEDING_CHAIR and status not in FREES_CHAIR
+
+
+def holds_patient(status: Status | str) -> bool:
+    """The appointment keeps the patient's time from another of theirs."""
+    return status not in FREES_PATIENT
+
+
+def holds_patient_day(kind: Kind | str, status: Status | str) -> bool:
+    """The appointment is the patient's one infusion of its day."""
+    return kind in KINDS_ONE_A_DAY and holds_patient(status)

@@ -1,0 +1,112 @@
+"""The clinic's rules as SQL: small named pieces of queries that services compose.
+
+Each piece is written once here, beside its pure twin in `domain` (domain.model.holds_chair
+and friends, domain.dates), and a test states each against its twin on generated data on
+both databases. A service says `A.select().where(on_day(d), holds_chair())` instead of
+spelling the rule out again, so the same rule reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from frontdesk.db import models as m
+from frontdesk.db.dialect import for_update, lock_rows
+from frontdesk.domain.dates import start_of_day, start_of_next_day
+from frontdesk.domain.errors import NotFound
+from frontdesk.domain.model import (FREES_CHAIR, FREES_PATIENT, KINDS_NEEDING_CHAIR,
+                                    KINDS_ONE_A_DAY, SEEN_STATUSES, Kind, Status)
+
+A = m.Appointment
+P = m.Patient
+
+#: No appointment lasts a day (DURATION_RANGE is 5-480 minutes), so anything reaching into a
+#: time started less than a day before it: the bound lets overlap queries walk an index.
+LONGEST_APPOINTMENT = dt.timedelta(days=1)
+
+
+def _values(members) -> list[str]:
+    return sorted(str(v.value if hasattr(v, "value") else v) for v in members)
+
+
+# --- days -------------------------------------------------------------------------------------
+
+def on_day(day: dt.date, column=None):
+    """`column` (default: the appointment's start) falls on `day`."""
+    column = A.start if column is None else column
+    return (column >= start_of_day(day)) & (column < start_of_next_day(day))
+
+
+def in_days(first: dt.date, last: dt.date, column=None):
+    """`column` falls on a day from `first` to `last`, both included."""
+    column = A.start if column is None else column
+    return (column >= start_of_day(first)) & (column < start_of_next_day(last))
+
+
+def from_day(day: dt.date, column=None):
+    """`column` falls on `day` or later."""
+    return (A.start if column is None else column) >= start_of_day(day)
+
+
+def by_end_of(day: dt.date, column=None):
+    """`column` falls on `day` or earlier."""
+    return (A.start if column is None else column) < start_of_next_day(day)
+
+
+def overlapping(start: dt.datetime, ends: dt.datetime):
+    """The appointment's [start, ends_at) meets [start, ends) (half-open: touching ends do
+    not overlap); bounded below so it walks the (chair, start) and (patient, start) indexes."""
+    return (A.start < ends) & (A.ends_at > start) & (A.start > start - LONGEST_APPOINTMENT)
+
+
+# --- what an appointment holds ----------------------------------------------------------------
+
+def holds_chair():
+    """The appointment keeps its chair from anyone else (domain.model.holds_chair)."""
+    return (A.chair.is_null(False) & A.kind.in_(_values(KINDS_NEEDING_CHAIR))
+            & A.status.not_in(_values(FREES_CHAIR)))
+
+
+def holds_patient():
+    """The appointment keeps the patient's time (domain.model.holds_patient)."""
+    return A.status.not_in(_values(FREES_PATIENT))
+
+
+def holds_patient_day():
+    """The appointment is the patient's one infusion of its day
+    (domain.model.holds_patient_day)."""
+    return A.kind.in_(_values(KINDS_ONE_A_DAY)) & holds_patient()
+
+
+def seen():
+    """The appointment says its patient was seen that day."""
+    return A.status.in_(_values(SEEN_STATUSES))
+
+
+def completed_infusions():
+    return (A.kind == Kind.INFUSION.value) & (A.status == Status.COMPLETED.value)
+
+
+def completed_in_phase(since: dt.date, by: dt.date | None = None):
+    """Completed infusions from the phase's first day (`since`) on, and up to the end of `by`
+    when given: DOMAIN.md's k."""
+    where = completed_infusions() & from_day(since)
+    return where & by_end_of(by) if by is not None else where
+
+
+# --- locks ------------------------------------------------------------------------------------
+
+def lock_patient(patient_id: int, *columns) -> m.Patient:
+    """The patient's row, locked until the write ends (PostgreSQL): two desks booking or
+    checking in one patient at once take turns."""
+    row = for_update(P.select(*columns).where(P.id == patient_id)).first()
+    if row is None:
+        raise NotFound("that patient is no longer in the database")
+    return row
+
+
+def lock_chairs() -> None:
+    """Every chair, locked until the write ends (PostgreSQL): whoever is choosing a chair,
+    or putting an appointment back into one, waits for the others, so the chair guard never
+    refuses a choice made on a stale read."""
+    lock_rows(m.Chair.select(m.Chair.id).order_by(m.Chair.id))
