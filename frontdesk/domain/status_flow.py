@@ -40,6 +40,74 @@ def next_step(kind: Kind, status: Status) -> Status | None:
     return next(iter(forward)) if forward else None
 
 
+#: The steps that happen with the patient in the clinic: today only (DOMAIN.md).
+TODAY_ONLY = frozenset({Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY, Status.COMPLETED})
+
+
+_STEP_WORDS = {Status.ARRIVED: "arriving", Status.IN_CHAIR: "the chair",
+               Status.RECOVERY: "recovery", Status.COMPLETED: "completing"}
+
+
+class NeedsConfirmation(Conflict):
+    """A change the flow allows but that needs an explicit confirmation first (a no-show
+    before the start time, any change to a past day's appointment); `why` says why."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"{why}: this needs an explicit confirmation")
+        self.why = why
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the clinic's rules say about one status change at one moment: refused (and
+    why), allowed once confirmed (and why it needs it), or fine (both empty)."""
+    refused: str = ""
+    confirm: str = ""
+
+    @property
+    def fine(self) -> bool:
+        return not self.refused and not self.confirm
+
+
+def _day_words(day: dt.date, today: dt.date) -> str:
+    return f"{day:%a %d %b}" if day.year == today.year else f"{day:%a %d %b %Y}"
+
+
+def judge_change(kind: Kind, current: Status, new: Status, start: dt.datetime,
+                 now: dt.datetime) -> Verdict:
+    """DOMAIN.md: the flow; arriving, the chair, recovery (and so completing) happen today
+    and are refused for an appointment on another day; a no-show before the start time, and
+    any change to a past day's appointment, need an explicit confirmation."""
+    try:
+        check_status_change(kind, current, new)
+    except Conflict as refused:
+        return Verdict(refused=str(refused))
+    day, today = start.date(), now.date()
+    if (new in TODAY_ONLY and day > today) or (new in TODAY_ONLY - {Status.COMPLETED}
+                                               and day < today):
+        tense = "is" if day > today else "was"
+        return Verdict(refused=f"{_STEP_WORDS[new]} is for today's appointments: this {kind} "
+                               f"{tense} on {_day_words(day, today)}")
+    if day < today:
+        return Verdict(confirm=f"a change to a past day's appointment "
+                               f"({_day_words(day, today)})")
+    if new == Status.NO_SHOW and now < start:
+        return Verdict(confirm=f"a no-show before the start time ({start:%H:%M})")
+    return Verdict()
+
+
+def check_change(kind: Kind, current: Status, new: Status, start: dt.datetime,
+                 now: dt.datetime, *, confirmed: bool = False) -> str:
+    """judge_change as a check: raises Conflict when refused, NeedsConfirmation when it
+    needs a confirmation not given; returns what was confirmed ("" for none)."""
+    verdict = judge_change(kind, current, new, start, now)
+    if verdict.refused:
+        raise Conflict(verdict.refused)
+    if verdict.confirm and not confirmed:
+        raise NeedsConfirmation(verdict.confirm)
+    return verdict.confirm
+
+
 def check_can_undo(current: Status, undone_to: Status) -> None:
     """An undo puts back the status before the last change, if the appointment still has
     the status that change gave it."""
