@@ -77,15 +77,23 @@ def format_phone(e164: str, region: str) -> str:
     return phonenumbers.format_number(number, style)
 
 
+NAME_MAX = 100
+
+
 def parse_name(text: str, what: str) -> str:
-    """Names are kept as written (unicode, apostrophes, hyphens); only outer spaces go."""
+    """Names are kept as written (unicode, apostrophes, hyphens); only outer spaces go. A
+    name holds at least one letter (of any script): one of only emoji, digits or marks could
+    never be found by name (search_key keeps letters and digits only). The one rule for the
+    registration form and the import alike."""
     name = unicodedata.normalize("NFC", text.strip())
     if not name:
         raise ValidationError(f"{what} is empty")
-    if len(name) > 100:
-        raise ValidationError(f"{what} is longer than 100 characters")
+    if len(name) > NAME_MAX:
+        raise ValidationError(f"{what} is longer than {NAME_MAX} characters")
     if any(unicodedata.category(c).startswith("C") for c in name):
         raise ValidationError(f"{what} contains control characters")
+    if not any(unicodedata.category(c).startswith("L") for c in name):
+        raise ValidationError(f"{what} {name!r} has no letter in it")
     return name
 
 

@@ -66,6 +66,12 @@ def test_bad_names(name, message):
     assert found["last_name"].startswith("last name") and message in found["last_name"]
 
 
+@pytest.mark.parametrize("name", ["😀🎉", "42", "-"])
+def test_a_name_needs_a_letter(name):
+    found = problems(last_name=name)
+    assert set(found) == {"last_name"} and "no letter" in found["last_name"]
+
+
 def test_a_name_of_a_hundred_characters_is_fine():
     assert check(last_name="A" * 100).last_name == "A" * 100
 

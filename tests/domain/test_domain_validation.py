@@ -179,6 +179,19 @@ def test_parse_name_refuses_control_characters_and_overlong():
     assert parse_name("A" * 100, "first_name") == "A" * 100
 
 
+@pytest.mark.parametrize("text", ["😀🎉", "123", "--", "’ ’", "\u0301", "🙂 🙂"])
+def test_parse_name_needs_a_letter(text):
+    """A name of only emoji, digits, marks or punctuation could never be found by name."""
+    with pytest.raises(ValidationError, match="no letter"):
+        parse_name(text, "last_name")
+
+
+@pytest.mark.parametrize("text", ["Ann 😀", "X", "李", "O’Brien 3rd", "Zoë"])
+def test_parse_name_with_a_letter_is_kept_and_searchable(text):
+    assert parse_name(text, "last_name") == text
+    assert search_key(text)
+
+
 @pytest.mark.parametrize("text", ["C-1001", "1", "A" * 32, " 42 ", "ÄB-7"])
 def test_parse_chart_number_ok(text):
     assert parse_chart_number(text) == text.strip()
