@@ -4,7 +4,9 @@ These are the reference definitions. `services.lists` computes the same lists in
 speed; tests check both agree on generated clinics.
 
 "As of D": seen and completed visits count when on or before D; booked ones count when on
-or after D (a booked appointment before D is stale and counts for nothing).
+or after D (a booked appointment before D is stale and counts for nothing). The phase and
+phase_since are those in force at the end of D (domain.phases.phase_as_of); a patient
+registered after D is on no list as of D.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Iterable
 from frontdesk.domain.dates import add_months, one_month_before
 from frontdesk.domain.model import (DUE_WINDOW_DAYS, SEEN_STATUSES, STALLED_AFTER_DAYS,
                                     Kind, Phase, Status)
+from frontdesk.domain.phases import PhaseChange, phase_as_of
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,12 @@ class PatientRecord:
     stabilization_target: int = 6
     maintenance_interval_months: int = 1
     visits: tuple[Visit, ...] = ()
+    history: tuple[PhaseChange, ...] = ()  # the phase history, in the order written
+
+    def phase_as_of(self, as_of: dt.date) -> tuple[Phase, dt.date] | None:
+        """(phase, phase_since) at the end of `as_of`; None when registered after it."""
+        return phase_as_of(self.history, self.phase, self.phase_since, self.registered_on,
+                           as_of)
 
 
 @dataclass(frozen=True)
@@ -130,10 +139,12 @@ def _booked(p: PatientRecord, as_of: dt.date, kind: Kind | None = None) -> list[
 
 
 def stabilization_entry(p: PatientRecord, as_of: dt.date) -> StabilizationEntry | None:
-    if p.phase != Phase.STABILIZATION:
+    standing = p.phase_as_of(as_of)
+    if standing is None or standing[0] != Phase.STABILIZATION:
         return None
+    phase_since = standing[1]
     completed = _completed_infusions(p, as_of)
-    in_phase = [d for d in completed if d >= p.phase_since]
+    in_phase = [d for d in completed if d >= phase_since]
     booked = _booked(p, as_of, Kind.INFUSION)
     return StabilizationEntry(
         patient_id=p.patient_id,
@@ -142,19 +153,21 @@ def stabilization_entry(p: PatientRecord, as_of: dt.date) -> StabilizationEntry 
         target=p.stabilization_target,
         last_infusion=completed[-1] if completed else None,
         next_infusion=booked[0] if booked else None,
-        stalled=is_stalled(phase_since=p.phase_since,
+        stalled=is_stalled(phase_since=phase_since,
                            last_completed_since_phase=in_phase[-1] if in_phase else None,
                            has_booked_infusion=bool(booked), as_of=as_of),
     )
 
 
 def maintenance_due_entry(p: PatientRecord, as_of: dt.date) -> MaintenanceDueEntry | None:
-    if p.phase != Phase.MAINTENANCE or _booked(p, as_of, Kind.INFUSION):
+    standing = p.phase_as_of(as_of)
+    if (standing is None or standing[0] != Phase.MAINTENANCE
+            or _booked(p, as_of, Kind.INFUSION)):
         return None
     completed = _completed_infusions(p, as_of)
     last = completed[-1] if completed else None
     due = due_on(last_infusion=last, interval_months=p.maintenance_interval_months,
-                 phase_since=p.phase_since)
+                 phase_since=standing[1])
     if due > due_window_end(as_of):
         return None
     return MaintenanceDueEntry(patient_id=p.patient_id,
@@ -163,7 +176,8 @@ def maintenance_due_entry(p: PatientRecord, as_of: dt.date) -> MaintenanceDueEnt
 
 
 def not_seen_entry(p: PatientRecord, as_of: dt.date) -> NotSeenEntry | None:
-    if p.phase == Phase.DISCHARGED:
+    standing = p.phase_as_of(as_of)
+    if standing is None or standing[0] == Phase.DISCHARGED:
         return None
     seen = _dates(v for v in p.visits if v.status in SEEN_STATUSES and v.start.date() <= as_of)
     last_seen = seen[-1] if seen else None
@@ -172,7 +186,7 @@ def not_seen_entry(p: PatientRecord, as_of: dt.date) -> NotSeenEntry | None:
         return None
     booked = _booked(p, as_of)
     return NotSeenEntry(patient_id=p.patient_id, name=display_name(p.last_name, p.first_name),
-                        phase=p.phase, last_seen=last_seen,
+                        phase=standing[0], last_seen=last_seen,
                         next_booked=booked[0] if booked else None)
 
 

@@ -1,6 +1,11 @@
-"""Treatment phases: which changes staff may make, and the badge each phase shows."""
+"""Treatment phases: which changes staff may make, the badge each phase shows, and the phase
+a patient was in as of a date (read from the phase history)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
 
 from frontdesk.domain.errors import Conflict
 from frontdesk.domain.model import Phase
@@ -53,3 +58,57 @@ def badge(phase: Phase, *, completed: int = 0, target: int = 0,
         case Phase.DISCHARGED:
             return "DISCH"
     raise ValueError(phase)
+
+
+# --- the phase as of a date (DOMAIN.md "The three lists ... as of a date D") -----------------
+
+@dataclass(frozen=True)
+class PhaseChange:
+    """One row of the phase history. `from_phase` is None for the first row of a registered
+    or imported patient; `from_since` is the phase_since before the change, where recorded
+    (the desk records it; imports, registrations and the demo do not)."""
+    at: dt.datetime
+    from_phase: Phase | None
+    to_phase: Phase
+    from_since: dt.date | None = None
+
+
+def phase_in_history(history: Iterable[PhaseChange], stored_phase: Phase,
+                     stored_since: dt.date, registered_on: dt.date,
+                     day: dt.date) -> tuple[Phase, dt.date]:
+    """(phase, phase_since) in force at the end of `day`, whether or not the patient was
+    registered by then. `history` is in the order it was written (by id).
+
+    The first change after `day` says what it changed from: that phase was in force at the
+    end of `day` (so a history that does not reach back to `day` gives the earliest phase it
+    knows, and an imported patient's first row, from nothing, the imported phase). With no
+    change after `day`, the stored columns are the answer. The phase began (phase_since) on
+    the day the change after `day` says it began, where it says so; else on the day of the
+    latest change on or before `day`; else, for a first row, on that row's day; else on the
+    registration day, the earliest the record knows.
+    """
+    changes = sorted(history, key=lambda c: c.at)  # stable: ties keep the order written
+    before = [c for c in changes if c.at.date() <= day]
+    after = [c for c in changes if c.at.date() > day]
+    if not after:
+        return stored_phase, stored_since
+    first_after = after[0]
+    phase = first_after.from_phase or first_after.to_phase
+    if first_after.from_since is not None:
+        since = first_after.from_since
+    elif before:
+        since = before[-1].at.date()
+    elif first_after.from_phase is None:
+        since = first_after.at.date()
+    else:
+        since = registered_on
+    return Phase(phase), since
+
+
+def phase_as_of(history: Iterable[PhaseChange], stored_phase: Phase, stored_since: dt.date,
+                registered_on: dt.date, day: dt.date) -> tuple[Phase, dt.date] | None:
+    """(phase, phase_since) as of the end of `day`; None when the patient was registered
+    after `day` (not counted as of `day`). For `day` = today: the stored columns."""
+    if registered_on > day:
+        return None
+    return phase_in_history(history, stored_phase, stored_since, registered_on, day)

@@ -18,6 +18,7 @@ from frontdesk.domain.lists import (DeskLists, PatientRecord, Visit, compute_lis
                                     due_window_end, is_not_seen_over_a_month, is_stalled,
                                     not_seen_cutoff)
 from frontdesk.domain.model import Kind, Phase, Status
+from frontdesk.domain.phases import PhaseChange
 
 D = dt.date
 AS_OF = D(2026, 11, 21)
@@ -171,7 +172,8 @@ def test_no_next_infusion(visits):
 ])
 def test_stalled_boundary(since_ago, last_ago, expected):
     visits = [] if last_ago is None else [visit(AS_OF - days(last_ago))]
-    p = patient(phase_since=AS_OF - days(since_ago), visits=visits)
+    # registered long ago: a patient registered after D is on no list as of D
+    p = patient(phase_since=AS_OF - days(since_ago), registered_on=LONG_AGO, visits=visits)
     assert stab(p).stalled is expected
 
 
@@ -622,12 +624,36 @@ def test_one_patient_can_be_on_all_three_lists_but_not_stab_and_due():
 # Properties: an oracle written from DOMAIN.md, and the "as of D" rules
 # =========================================================================================
 
+def oracle_phase(p: PatientRecord, as_of: dt.date) -> tuple[Phase, dt.date] | None:
+    """DOMAIN.md: the phase in force at the end of D by the history, walked from the start
+    (for D = today, i.e. nothing changed after D, the stored phase); where the history does
+    not reach back to D, the earliest phase it knows; registered after D: not counted."""
+    if p.registered_on > as_of:
+        return None
+    history = sorted(p.history, key=lambda c: c.at)
+    if all(c.at.date() <= as_of for c in history):
+        return p.phase, p.phase_since
+    first = history[0]
+    phase = first.from_phase or first.to_phase
+    since = first.at.date() if first.from_phase is None else p.registered_on
+    for c in history:
+        if c.at.date() > as_of:
+            break
+        phase, since = c.to_phase, c.at.date()
+    return phase, since
+
+
 def oracle(patients: list[PatientRecord], as_of: dt.date):
     """DOMAIN.md's three lists, sentence by sentence, as plain tuples in INTERFACES order."""
     stab_rows, due_rows, unseen_rows = [], [], []
     window_end = as_of + dt.timedelta(days=7)
     month_ago = as_of - relativedelta(months=1)
-    for p in patients:
+    for stored in patients:
+        standing = oracle_phase(stored, as_of)
+        if standing is None:  # registered after D
+            continue
+        p = PatientRecord(**{**stored.__dict__, "phase": standing[0],
+                             "phase_since": standing[1]})
         completed_infusions, booked_infusions, booked_any, seen_days = [], [], [], []
         for v in p.visits:
             day = v.start.date()
@@ -722,13 +748,40 @@ def clinics(draw):
                         st.builds(lambda a, o: a + days(o), st.sampled_from(anchors), near))
         visits = draw(st.lists(st.builds(visit, day, kinds, statuses, times),
                                min_size=draw(st.sampled_from([0, 1, 3, 5])), max_size=10))
+        phase = draw(phases)
+        history = draw(phase_histories(as_of, registered_on))
+        if history:  # the stored columns are where the history ends
+            phase, phase_since = history[-1].to_phase, history[-1].at.date()
         patients.append(PatientRecord(
             patient_id=f"C-{draw(st.integers(0, 99)):02d}-{i}",
-            last_name=last, first_name=first, phase=draw(phases),
+            last_name=last, first_name=first, phase=phase,
             phase_since=phase_since, registered_on=registered_on,
             stabilization_target=draw(st.integers(min_value=3, max_value=8)),
-            maintenance_interval_months=interval, visits=tuple(visits)))
+            maintenance_interval_months=interval, visits=tuple(visits), history=history))
     return as_of, patients
+
+
+@st.composite
+def phase_histories(draw, as_of: dt.date, registered_on: dt.date):
+    """A phase history as the clinic writes one: each change from the phase the one before
+    moved to, on the same day or later; the first from nothing on the day the patient was
+    registered or imported, or from a phase (a history that does not reach back); the desk
+    records the phase_since a change ends (from_since), the demo and imports do not."""
+    n = draw(st.sampled_from([0, 0, 1, 2, 3, 4]))
+    if n == 0:
+        return ()
+    from_nothing = draw(st.booleans())
+    day = registered_on if from_nothing else as_of + days(draw(offsets))
+    phase, since = (None if from_nothing else draw(phases)), registered_on
+    changes = []
+    for _ in range(n):
+        to = draw(phases)
+        at = dt.datetime.combine(day, draw(times))
+        recorded = since if phase is not None and draw(st.booleans()) else None
+        changes.append(PhaseChange(at=at, from_phase=phase, to_phase=to, from_since=recorded))
+        phase, since = to, day
+        day = day + days(draw(st.sampled_from([0, 1, 1, 3, 7, 8, 30])))
+    return tuple(changes)
 
 
 @settings(max_examples=200, deadline=None)
@@ -745,7 +798,11 @@ def test_compute_lists_agrees_with_domain_oracle(clinic):
 def test_entry_invariants(clinic):
     as_of, patients = clinic
     lists = compute_lists(patients, as_of)
-    by_id = {p.patient_id: p for p in patients}
+    # each patient with its phase and phase_since as of D (None: registered after D)
+    standing = {p.patient_id: oracle_phase(p, as_of) for p in patients}
+    by_id = {p.patient_id: PatientRecord(**{**p.__dict__, "phase": standing[p.patient_id][0],
+                                            "phase_since": standing[p.patient_id][1]})
+             for p in patients if standing[p.patient_id] is not None}
     for e in lists.mid_stabilization:
         p = by_id[e.patient_id]
         assert p.phase == Phase.STABILIZATION
@@ -757,7 +814,8 @@ def test_entry_invariants(clinic):
             assert not e.stalled
         if e.infusions_completed:
             assert e.last_infusion is not None and e.last_infusion >= p.phase_since
-    assert len(lists.mid_stabilization) == sum(p.phase == Phase.STABILIZATION for p in patients)
+    assert len(lists.mid_stabilization) == sum(p.phase == Phase.STABILIZATION
+                                               for p in by_id.values())
     for e in lists.due_for_maintenance:
         p = by_id[e.patient_id]
         assert p.phase == Phase.MAINTENANCE

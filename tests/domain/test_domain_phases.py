@@ -131,3 +131,100 @@ def test_badges_differ_in_words():
     texts = [badge(I), badge(S, completed=1, target=6), badge(M), badge(M, due=True),
              badge(M, overdue=True), badge(G), badge(X)]
     assert len(set(texts)) == len(texts)
+
+
+# --- the phase as of a date (DOMAIN.md "as of a date D") ----------------------------------------
+
+import datetime as dt  # noqa: E402
+
+from frontdesk.domain.phases import PhaseChange, phase_as_of  # noqa: E402
+
+D = dt.date
+REGISTERED = D(2026, 1, 5)
+
+
+def at(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour))
+
+
+# registered Jan 5 (intake); first infusion Feb 2 (stabilization); series done Feb 20
+# (maintenance); integration from Jun 1, as the desk records it (from_since on each change)
+DESK_HISTORY = (
+    PhaseChange(at(REGISTERED, 9), None, I),
+    PhaseChange(at(D(2026, 2, 2)), I, S, from_since=REGISTERED),
+    PhaseChange(at(D(2026, 2, 20)), S, M, from_since=D(2026, 2, 2)),
+    PhaseChange(at(D(2026, 6, 1)), M, G, from_since=D(2026, 2, 20)),
+)
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (D(2026, 1, 4), None),                          # not registered yet
+    (REGISTERED, (I, REGISTERED)),
+    (D(2026, 2, 1), (I, REGISTERED)),
+    (D(2026, 2, 2), (S, D(2026, 2, 2))),            # the end of the change's day
+    (D(2026, 2, 19), (S, D(2026, 2, 2))),
+    (D(2026, 2, 20), (M, D(2026, 2, 20))),
+    (D(2026, 5, 31), (M, D(2026, 2, 20))),
+    (D(2026, 6, 1), (G, D(2026, 6, 1))),            # no change after D: the stored columns
+    (D(2026, 11, 21), (G, D(2026, 6, 1))),
+])
+def test_the_phase_in_force_at_the_end_of_the_day(day, expected):
+    assert phase_as_of(DESK_HISTORY, G, D(2026, 6, 1), REGISTERED, day) == expected
+
+
+def test_the_same_without_recorded_since_reads_the_change_days():
+    """The demo and older rows record no from_since: a phase began on its change's day."""
+    bare = tuple(PhaseChange(c.at, c.from_phase, c.to_phase) for c in DESK_HISTORY)
+    for day in (D(2026, 1, 20), D(2026, 2, 10), D(2026, 3, 1), D(2026, 7, 1)):
+        assert (phase_as_of(bare, G, D(2026, 6, 1), REGISTERED, day)
+                == phase_as_of(DESK_HISTORY, G, D(2026, 6, 1), REGISTERED, day))
+
+
+def test_no_change_after_the_day_means_the_stored_columns():
+    # the stored columns win even where a hand edit left them out of step with the history
+    assert phase_as_of(DESK_HISTORY, M, D(2026, 7, 7), REGISTERED, D(2026, 6, 1)) == (
+        M, D(2026, 7, 7))
+    assert phase_as_of((), S, D(2026, 3, 3), REGISTERED, D(2026, 2, 1)) == (S, D(2026, 3, 3))
+
+
+def test_an_imported_patient_is_in_the_imported_phase_before_the_history_starts():
+    # imported in maintenance since Jun 1 (the import's row: from nothing, on phase_since),
+    # registered long before; moved to integration Sep 1
+    history = (PhaseChange(at(D(2026, 6, 1), 0), None, M),
+               PhaseChange(at(D(2026, 9, 1)), M, G))
+    assert phase_as_of(history, G, D(2026, 9, 1), D(2025, 1, 1), D(2026, 3, 1)) == (
+        M, D(2026, 6, 1))
+    assert phase_as_of(history, G, D(2026, 9, 1), D(2025, 1, 1), D(2026, 8, 31)) == (
+        M, D(2026, 6, 1))
+
+
+def test_a_history_that_does_not_reach_back_gives_its_earliest_phase():
+    history = (PhaseChange(at(D(2026, 9, 1)), S, M),)
+    assert phase_as_of(history, M, D(2026, 9, 1), REGISTERED, D(2026, 3, 1)) == (S, REGISTERED)
+    history = (PhaseChange(at(D(2026, 9, 1)), S, M, from_since=D(2026, 8, 20)),)
+    assert phase_as_of(history, M, D(2026, 9, 1), REGISTERED, D(2026, 3, 1)) == (
+        S, D(2026, 8, 20))
+
+
+def test_an_undone_move_gives_back_the_phase_and_its_since():
+    """The desk completed the 6th infusion on Mar 10 (stabilization -> maintenance), undid it
+    on Mar 12 (phase_since back to Feb 2), then completed it again on Mar 16."""
+    history = DESK_HISTORY[:2] + (
+        PhaseChange(at(D(2026, 3, 10)), S, M, from_since=D(2026, 2, 2)),
+        PhaseChange(at(D(2026, 3, 12)), M, S, from_since=D(2026, 3, 10)),
+        PhaseChange(at(D(2026, 3, 16)), S, M, from_since=D(2026, 2, 2)),
+    )
+    assert phase_as_of(history, M, D(2026, 3, 16), REGISTERED, D(2026, 3, 11)) == (
+        M, D(2026, 3, 10))
+    # after the undo, the series began on Feb 2 again (not on the undo's day)
+    assert phase_as_of(history, M, D(2026, 3, 16), REGISTERED, D(2026, 3, 13)) == (
+        S, D(2026, 2, 2))
+
+
+def test_changes_on_one_day_count_in_the_order_written():
+    history = (PhaseChange(at(REGISTERED, 9), None, I),
+               PhaseChange(at(D(2026, 2, 2), 9), I, S, from_since=REGISTERED),
+               PhaseChange(at(D(2026, 2, 2), 9), S, X, from_since=D(2026, 2, 2)),
+               PhaseChange(at(D(2026, 2, 3)), X, S, from_since=D(2026, 2, 2)))
+    assert phase_as_of(history, S, D(2026, 2, 3), REGISTERED, D(2026, 2, 2)) == (
+        X, D(2026, 2, 2))
