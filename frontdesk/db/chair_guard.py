@@ -1,7 +1,9 @@
 """The database's own guard against double-booking a chair.
 
-Two non-cancelled infusions in one chair must never overlap ([start, ends_at) half-open),
-whichever program writes them and however many desks write at once:
+Two appointments that hold a chair (domain.model.holds_chair: a chair, a kind in
+KINDS_NEEDING_CHAIR, a status not in FREES_CHAIR) must never overlap in that chair
+([start, ends_at) half-open), whichever program writes them and however many desks write at
+once:
 
 - SQLite: triggers before every insert and every update that could make an overlap abort
   the statement. Writers are serialized (BEGIN IMMEDIATE), so the check sees every commit.
@@ -10,46 +12,136 @@ whichever program writes them and however many desks write at once:
 - PostgreSQL: an exclusion constraint (GiST over the chair as a one-point range and the
   time range), which PostgreSQL enforces between concurrent transactions itself.
 
-Both name the rule GUARD, so `is_chair_taken(error)` recognizes the refusal on either.
+Both name the rule GUARD, so `is_chair_taken(error)` recognizes the refusal on either. The
+SQL text of "holds a chair" is built from domain.model's constants, the one home of the rule.
+
+A bulk load (the demo generator, import) does not pay the guard row by row: `suspended()`
+lifts it inside the load's transaction, checks every row the load wrote once, in one
+set-based query over the (chair, start) index, and puts the guard back before the
+transaction commits; a load that overlaps is refused whole.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from peewee import Database, IntegrityError
 
-from frontdesk.db.connection import DatabaseUnavailable, is_sqlite
+from frontdesk.db.connection import DatabaseUnavailable, is_sqlite, write_transaction
+from frontdesk.db.models import database
+from frontdesk.domain.model import FREES_CHAIR, KINDS_NEEDING_CHAIR
 
 GUARD = "appointment_chair_free"
+TRIGGERS = (f"{GUARD}_insert", f"{GUARD}_update")
 
-_HOLDS_CHAIR = ("{row}.chair_id IS NOT NULL AND {row}.kind = 'infusion' "
-                "AND {row}.status <> 'cancelled'")
 
-_OVERLAP = (f"SELECT RAISE(ABORT, '{GUARD}: that chair is already taken at that time') "
-            "WHERE EXISTS (SELECT 1 FROM appointment AS other "
-            "WHERE other.chair_id = NEW.chair_id AND other.start > datetime(NEW.start, '-1 day') "
-            "AND other.start < NEW.ends_at AND other.ends_at > NEW.start "
-            "AND other.kind = 'infusion' AND other.status <> 'cancelled' {same});")
+def _literals(members) -> str:
+    quoted = ("'" + str(getattr(v, "value", v)).replace("'", "''") + "'" for v in members)
+    return ", ".join(sorted(quoted))
+
+
+def holds_chair_sql(row: str) -> str:
+    """domain.model.holds_chair as an SQL condition on the appointment `row` (an alias)."""
+    return (f"{row}.chair_id IS NOT NULL AND {row}.kind IN ({_literals(KINDS_NEEDING_CHAIR)}) "
+            f"AND {row}.status NOT IN ({_literals(FREES_CHAIR)})")
+
+
+def _day_before(db: Database, column: str) -> str:
+    """`column` minus a day (longer than any appointment): the lower bound that lets an
+    overlap query walk the (chair, start) index."""
+    return f"datetime({column}, '-1 day')" if is_sqlite(db) else f"{column} - interval '1 day'"
+
+
+def _overlap_of(db: Database, row: str, other: str) -> str:
+    """`other` holds `row`'s chair during part of `row`'s time."""
+    return (f"{other}.chair_id = {row}.chair_id AND {other}.start > {_day_before(db, row + '.start')} "
+            f"AND {other}.start < {row}.ends_at AND {other}.ends_at > {row}.start "
+            f"AND {holds_chair_sql(other)}")
 
 
 def install(db: Database) -> None:
     if is_sqlite(db):
-        when = _HOLDS_CHAIR.format(row="NEW")
-        db.execute_sql(f"CREATE TRIGGER {GUARD}_insert BEFORE INSERT ON appointment "
-                       f"WHEN {when} BEGIN {_OVERLAP.format(same='')} END")
-        db.execute_sql(f"CREATE TRIGGER {GUARD}_update "
+        when = holds_chair_sql("NEW")
+        refuse = (f"SELECT RAISE(ABORT, '{GUARD}: that chair is already taken at that time') "
+                  f"WHERE EXISTS (SELECT 1 FROM appointment AS other "
+                  f"WHERE {_overlap_of(db, 'NEW', 'other')}{{same}});")
+        db.execute_sql(f"CREATE TRIGGER {TRIGGERS[0]} BEFORE INSERT ON appointment "
+                       f"WHEN {when} BEGIN {refuse.format(same='')} END")
+        db.execute_sql(f"CREATE TRIGGER {TRIGGERS[1]} "
                        f"BEFORE UPDATE OF chair_id, start, ends_at, kind, status ON appointment "
-                       f"WHEN {when} BEGIN {_OVERLAP.format(same='AND other.id <> NEW.id')} END")
+                       f"WHEN {when} BEGIN {refuse.format(same=' AND other.id <> NEW.id')} END")
         return
     try:
         with db.atomic():  # a savepoint: the migration's transaction survives a refusal
             db.execute_sql(
                 f"ALTER TABLE appointment ADD CONSTRAINT {GUARD} EXCLUDE USING gist "
                 f"(int4range(chair_id, chair_id, '[]') WITH &&, tsrange(start, ends_at) WITH &&) "
-                f"WHERE ({_HOLDS_CHAIR.format(row='appointment')})")
+                f"WHERE ({holds_chair_sql('appointment')})")
     except IntegrityError:
         raise DatabaseUnavailable(
             "cannot add the double-booking guard: two infusions already overlap in one "
             "chair; an older frontdesk wrote them, cancel one of them and open again") from None
+
+
+def _uninstall(db: Database) -> None:
+    if is_sqlite(db):
+        for name in TRIGGERS:
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    else:
+        db.execute_sql(f"ALTER TABLE appointment DROP CONSTRAINT IF EXISTS {GUARD}")
+
+
+def first_overlap(db: Database, after_id: int = 0) -> tuple | None:
+    """The first pair of appointments holding one chair at once, at least one of them with
+    an id above `after_id` (the rows a bulk load wrote), as (chair name, id, start, ends_at,
+    other id, other start, other ends_at); None when there is none. One query: each new row
+    that holds a chair looks for another in the (chair, start) index from a day before it."""
+    sql = (f"SELECT chair.name, new.id, new.start, new.ends_at, "
+           f"other.id, other.start, other.ends_at "
+           f"FROM appointment AS new "
+           f"JOIN appointment AS other ON {_overlap_of(db, 'new', 'other')} "
+           f"AND other.id <> new.id "
+           f"JOIN chair ON chair.id = new.chair_id "
+           f"WHERE new.id > {db.param} AND {holds_chair_sql('new')} "
+           f"LIMIT 1")
+    return db.execute_sql(sql, (after_id,)).fetchone()
+
+
+def check(db: Database | None = None, after_id: int = 0) -> None:
+    """Refuse (IntegrityError naming GUARD, as the guard itself would) when an appointment
+    with an id above `after_id` holds its chair at the same time as another."""
+    db = db or database.obj
+    pair = first_overlap(db, after_id)
+    if pair is not None:
+        name, one, start, ends, other, other_start, other_ends = pair
+        raise IntegrityError(
+            f"{GUARD}: {name} is taken twice at once: appointment {one} "
+            f"({_moment(start)} to {_moment(ends)}) and appointment {other} "
+            f"({_moment(other_start)} to {_moment(other_ends)})")
+
+
+def _moment(value) -> str:
+    return str(value)[:16].replace("T", " ")
+
+
+@contextmanager
+def suspended(db: Database | None = None) -> Iterator[None]:
+    """A bulk load of appointments with the guard checked once instead of row by row.
+
+    Runs inside the caller's write transaction (or opens one): drops the guard, runs the
+    load, checks every appointment the load wrote against every other in one query, and
+    puts the guard back, all in one savepoint. An overlap, or any error in the load, rolls
+    the whole savepoint back (the guard included, as it was); the refusal is the guard's
+    IntegrityError (`is_chair_taken`). Write appointments with new ids only (ids above
+    every id already stored), as inserts do: those are the rows checked."""
+    db = db or database.obj
+    with write_transaction():
+        _uninstall(db)  # first: on PostgreSQL this locks the table until the commit
+        before = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM appointment").fetchone()[0]
+        yield
+        check(db, before)
+        install(db)
 
 
 def is_chair_taken(error: Exception) -> bool:

@@ -17,6 +17,7 @@ from peewee import IntegrityError
 from frontdesk.db import models as m
 from frontdesk.db import schema
 from frontdesk.db.bulk import insert_rows
+from frontdesk.db import chair_guard
 from frontdesk.db.chair_guard import GUARD, is_chair_taken
 from frontdesk.db.connection import DatabaseUnavailable, write_transaction
 from frontdesk.domain.model import Kind, Status
@@ -158,6 +159,88 @@ def test_an_infusion_after_midnight_is_checked_against_the_evening_before(any_db
     add(at(22), 480)                          # 22:00 until 06:00 the next day
     refused(add, at(5, day=MONDAY + dt.timedelta(days=1)), 60)
     add(at(6, day=MONDAY + dt.timedelta(days=1)), 60)
+
+
+# --- bulk loads: the guard suspended, then checked once ----------------------------------------
+
+def guard_in_place() -> bool:
+    """The guard's triggers (SQLite) or exclusion constraint (PostgreSQL) are in the schema."""
+    db = m.database.obj
+    if "sqlite" in type(db).__name__.lower():
+        names = {name for (name,) in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'appointment'")}
+        return names >= {f"{GUARD}_insert", f"{GUARD}_update"}
+    return db.execute_sql("SELECT count(*) FROM pg_constraint WHERE conname = %s "
+                          "AND contype = 'x'", (GUARD,)).fetchone()[0] == 1
+
+
+def load(*rows: tuple) -> None:
+    """A bulk load as the demo generator and import write it: one transaction, the guard
+    suspended, the rows written with the driver's executemany. A row is (start, minutes,
+    chair name or None, kind, status)."""
+    staff = m.Staff.get_or_create(username="raw", defaults={"created_at": NOW})[0].id
+    patient = m.Patient.select(m.Patient.id).scalar() or add_patient()
+    with write_transaction():
+        with chair_guard.suspended():
+            insert_rows(A, ["patient", "kind", "start", "duration_minutes", "ends_at", "chair",
+                            "status", "status_at", "status_by", "booked_at", "booked_by"],
+                        [(patient, kind.value, s, n, s + dt.timedelta(minutes=n),
+                          chair(name) if name else None, status.value, NOW, staff, NOW, staff)
+                         for s, n, name, kind, status in rows])
+
+
+def live(start: dt.datetime, minutes: int = 90, name: str | None = "Chair 1",
+         kind: Kind = INF, status: Status = Status.BOOKED) -> tuple:
+    return (start, minutes, name, kind, status)
+
+
+def test_a_bulk_load_overlapping_a_stored_infusion_is_refused_whole(any_db):
+    add(at(9))
+    assert guard_in_place()
+    error = refused(load, live(at(12)), live(at(14)), live(at(10)))  # the last one overlaps
+    assert "Chair 1" in str(error)
+    assert guard_in_place()          # back, as it was
+    refused(add, at(10))             # and it still refuses a single write
+    add(at(10, 30))
+
+
+def test_a_bulk_load_overlapping_itself_is_refused_whole(any_db):
+    add(at(7), 30)
+    refused(load, live(at(12)), live(at(14)), live(at(13, 59), 5, "Chair 1"))
+    refused(load, live(at(22), 480), live(at(5, day=MONDAY + dt.timedelta(days=1)), 60))
+    assert guard_in_place()
+    assert A.select().count() == 1
+
+
+def test_a_bulk_load_that_fits_is_stored_and_leaves_the_guard_in_place(any_db):
+    add(at(9))
+    load(live(at(10, 30)),                                  # touching the stored one
+         live(at(9), name="Chair 2"), live(at(10, 30), name="Chair 2"),
+         live(at(9, 30), status=Status.CANCELLED),           # a cancelled one holds no chair
+         live(at(9, 30), 60, kind=CONSULT),                  # nor a consult in a chair
+         live(at(9, 30), 30, kind=Kind.ASSESSMENT),
+         live(at(9), name=None), live(at(9), name=None),     # nor an infusion without one
+         live(at(12), status=Status.COMPLETED), live(at(13, 30), status=Status.NO_SHOW))
+    assert A.select().count() == 11
+    assert guard_in_place()
+    refused(add, at(11))                                     # the loaded ones are guarded
+    refused(add, at(10), chair_name="Chair 2")
+    refused(add, at(13), chair_name="Chair 1")
+
+
+def test_a_load_that_fails_otherwise_leaves_the_guard_in_place(any_db):
+    add(at(9))
+    with pytest.raises(RuntimeError):
+        with write_transaction():
+            with chair_guard.suspended():
+                raise RuntimeError("the load broke")
+    assert guard_in_place()
+    refused(add, at(10))
+
+
+def test_an_empty_load_is_fine(any_db):
+    load()
+    assert guard_in_place()
 
 
 # --- updates ------------------------------------------------------------------------------------
