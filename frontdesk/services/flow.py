@@ -9,6 +9,7 @@ overwriting theirs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -17,17 +18,20 @@ from peewee import JOIN, IntegrityError, fn
 from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.chair_guard import is_chair_taken
-from frontdesk.db.connection import is_sqlite, read_snapshot, write_transaction
-from frontdesk.domain import measures
-from frontdesk.domain.dates import start_of_day, start_of_next_day
+from frontdesk.db.connection import read_snapshot, write_transaction
+from frontdesk.db.queries import (completed_in_phase, holds_chair, holds_patient,
+                                  holds_patient_day, lock_chairs, lock_patient, on_day,
+                                  overlapping)
+from frontdesk.domain import measures, model
 from frontdesk.domain.errors import Conflict, NotFound, ValidationError
 from frontdesk.domain.lists import display_name
 from frontdesk.domain.measures import Measure
-from frontdesk.domain.model import (KINDS_NEEDING_CHAIR, SEEN_STATUSES, Kind, Phase, Status,
-                                    end_of, is_late_cancellation)
+from frontdesk.domain.model import (KINDS_NEEDING_CHAIR, KINDS_ONE_A_DAY, SEEN_STATUSES,
+                                    STATUS_WORDS, Kind, Phase, Status, end_of,
+                                    is_late_cancellation)
 from frontdesk.domain.phases import phase_after_completed_infusion
-from frontdesk.domain.status_flow import (check_can_undo, check_status_change,
-                                          recovery_alert_cutoff, waiting_alert_cutoff)
+from frontdesk.domain.status_flow import (check_can_undo, check_change, recovery_alert_cutoff,
+                                          waiting_alert_cutoff)
 from frontdesk.services import audit
 from frontdesk.services.clinic import clinic_settings
 from frontdesk.services.lists import as_date, as_datetime
@@ -38,10 +42,6 @@ P = m.Patient
 E = m.AppointmentEvent
 
 UNFINISHED = (Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY)
-
-WORDS = {Status.BOOKED: "booked", Status.ARRIVED: "arrived", Status.IN_CHAIR: "in chair",
-         Status.RECOVERY: "in recovery", Status.COMPLETED: "completed",
-         Status.NO_SHOW: "no-show", Status.CANCELLED: "cancelled"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class StatusChange:
     phase_moved: tuple[Phase, Phase] | None = None  # an automatic phase change it caused
     late_cancellation: bool = False
     chair: str | None = None
+    measurements: tuple[int, ...] = ()  # the scores the change wrote (undo takes them back)
 
 
 # --- changing a status ------------------------------------------------------------------------
@@ -66,19 +67,12 @@ def _locked_appointment(appointment_id: int) -> m.Appointment:
     return row
 
 
-def _for_update(query):
-    """The query locking the rows it reads until the transaction ends, on PostgreSQL. On
-    SQLite, write_transaction's BEGIN IMMEDIATE already keeps every other writer out (and
-    SQLite has no FOR UPDATE)."""
-    return query if is_sqlite() else query.for_update()
-
-
 def _check_version(row: m.Appointment, expected_version: int | None) -> None:
     if expected_version is None or row.version == expected_version:
         return
     who = m.Staff.get_by_id(row.status_by_id).username
     raise Conflict(f"someone else changed this appointment meanwhile (now "
-                   f"{WORDS[Status(row.status)]}, by {who} at {as_datetime(row.status_at):%H:%M}); "
+                   f"{STATUS_WORDS[Status(row.status)]}, by {who} at {as_datetime(row.status_at):%H:%M}); "
                    f"nothing was changed: look again and repeat if still needed")
 
 
@@ -102,9 +96,13 @@ def _save(row: m.Appointment, **changes) -> int:
 
 
 def set_status(appointment_id: int, new_status: Status | str, *, staff: str,
-               reason: str = "", expected_version: int | None = None) -> StatusChange:
+               reason: str = "", expected_version: int | None = None,
+               confirmed: bool = False) -> StatusChange:
     """Move an appointment along the status flow (domain.status_flow).
 
+    Arriving, the chair and recovery are refused on another day than today; a no-show before
+    the start time and any change to a past day's appointment raise NeedsConfirmation unless
+    `confirmed`, and a confirmed one is recorded as such (the event's reason, the audit).
     Completing an infusion may move the patient's phase (domain.phases). A cancellation less
     than 24 h before the start is recorded as late.
     """
@@ -118,10 +116,12 @@ def set_status(appointment_id: int, new_status: Status | str, *, staff: str,
         staff_id = audit.staff_id(staff)
         row = _locked_appointment(appointment_id)
         _check_version(row, expected_version)
-        check_status_change(Kind(row.kind), Status(row.status), new)
         now = clock.now()
+        confirmation = check_change(Kind(row.kind), Status(row.status), new,
+                                    as_datetime(row.start), now, confirmed=confirmed)
         late = new == Status.CANCELLED and is_late_cancellation(as_datetime(row.start), now)
-        event = _event(row, new, staff_id, now, reason)
+        said = "; ".join(filter(None, [reason, confirmation and f"confirmed: {confirmation}"]))
+        event = _event(row, new, staff_id, now, said)
         extra = {}
         if new == Status.CANCELLED:
             extra = {"late_cancellation": late, "cancel_reason": reason or None}
@@ -130,7 +130,8 @@ def set_status(appointment_id: int, new_status: Status | str, *, staff: str,
         if new == Status.COMPLETED and row.kind == Kind.INFUSION.value:
             moved = _phase_after_infusion(row, event.id, staff_id, now)
         audit.record(staff_id, "set_status", "appointment", row.id, to=new.value,
-                     **({"late": True} if late else {}))
+                     **({"late": True} if late else {}),
+                     **({"confirmed": confirmation} if confirmation else {}))
         chair = m.Chair.get_by_id(row.chair_id).name if row.chair_id else None
         return StatusChange(appointment_id=row.id, event_id=event.id,
                             from_status=Status(row.status), to_status=new, version=version,
@@ -141,15 +142,13 @@ def _phase_after_infusion(row: m.Appointment, event_id: int, staff_id: int,
                           now: dt.datetime) -> tuple[Phase, Phase] | None:
     """Completing the first infusion starts stabilization; completing the N-th ends it."""
     # locked: two of the patient's infusions completed at once must both be counted
-    patient = _for_update(P.select().where(P.id == row.patient_id)).get()
+    patient = lock_patient(row.patient_id)
     phase = Phase(patient.phase)
     if phase not in (Phase.INTAKE, Phase.STABILIZATION):
         return None
     day = as_datetime(row.start).date()
     since = day if phase == Phase.INTAKE else patient.phase_since
-    completed = (A.select().where(A.patient == patient.id, A.kind == Kind.INFUSION.value,
-                                  A.status == Status.COMPLETED.value,
-                                  A.start >= start_of_day(since)).count())
+    completed = A.select().where(A.patient == patient.id, completed_in_phase(since)).count()
     new = phase_after_completed_infusion(phase, completed, patient.stabilization_target)
     if new == phase:
         return None
@@ -169,14 +168,19 @@ def _phase_after_infusion(row: m.Appointment, event_id: int, staff_id: int,
 def undo(change: StatusChange, *, staff: str) -> StatusChange:
     """Put back what `change` did, if nobody changed the appointment since.
 
-    Nothing is deleted: the undo is an event of its own. An automatic phase change the
-    change caused is reversed too; a walk-in is cancelled ("walk-in undone")."""
+    The undo is an event of its own. An automatic phase change the change caused is
+    reversed too; a walk-in is cancelled ("walk-in undone"). The scores a check-in or a
+    walk-in wrote are taken back with it: those Measurement rows are deleted (they were part
+    of the change being undone; the audit trail keeps an "undo_scores" entry naming them).
+    A cancellation or a no-show undone holds the patient's time and day again: refused when
+    the patient has since been given another appointment then, or another infusion that
+    day."""
     with write_transaction():
         staff_id = audit.staff_id(staff)
         row = _locked_appointment(change.appointment_id)
         if row.version != change.version:
             raise Conflict(f"the appointment was changed after that (now "
-                           f"{WORDS[Status(row.status)]}), so it was not undone")
+                           f"{STATUS_WORDS[Status(row.status)]}), so it was not undone")
         check_can_undo(Status(row.status), change.to_status)
         undone = E.get_by_id(change.event_id)
         if undone.undoes_id is not None:
@@ -184,6 +188,9 @@ def undo(change: StatusChange, *, staff: str) -> StatusChange:
             # and reason, a completion's phase move): the desk makes the change again
             raise Conflict("that was an undo, which cannot be undone: make the change again")
         now = clock.now()
+        if change.to_status in (Status.CANCELLED, Status.NO_SHOW):
+            lock_patient(row.patient_id, P.id)  # two desks must not both take the time back
+            _check_patient_free(row, change.to_status)
         if change.from_status is None:  # a walk-in: created as arrived
             back, fields = Status.CANCELLED, {"status_at": now, "status_by": staff_id,
                                               "cancel_reason": "walk-in undone",
@@ -199,19 +206,54 @@ def undo(change: StatusChange, *, staff: str) -> StatusChange:
                          from_status_by=row.status_by_id, undoes=undone.id)
         if change.to_status == Status.CANCELLED and row.chair_id is not None:
             # like a booking, wait for the chairs (PostgreSQL), so the guard refuses cleanly
-            list(_for_update(m.Chair.select(m.Chair.id).order_by(m.Chair.id)))
+            lock_chairs()
         try:  # a cancellation undone: its chair may have been booked since
             version = _save(row, status=back.value, **fields)
         except IntegrityError as error:
             if not is_chair_taken(error):
                 raise
-            raise Conflict(f"{WORDS[change.to_status]} not undone: its chair has been booked "
+            raise Conflict(f"{STATUS_WORDS[change.to_status]} not undone: its chair has been booked "
                            f"for that time since; book the patient again") from None
         moved = _undo_phase_change(undone.id, row.patient_id, staff_id, now)
+        _undo_scores(change, row, staff_id)
         audit.record(staff_id, "undo_status", "appointment", row.id, to=back.value)
         return StatusChange(appointment_id=row.id, event_id=event.id,
                             from_status=change.to_status, to_status=back, version=version,
                             phase_moved=moved)
+
+
+def _check_patient_free(row: m.Appointment, undone: Status) -> None:
+    """Undoing a cancellation or a no-show makes the appointment hold the patient's time (and
+    day, for an infusion) again: not when something else of theirs holds it now."""
+    mine = (A.patient == row.patient_id) & (A.id != row.id)
+    start, ends = as_datetime(row.start), as_datetime(row.ends_at)
+    clash = (A.select(A.start, A.kind).where(mine, holds_patient(), overlapping(start, ends))
+             .order_by(A.start).first())
+    if clash is not None:
+        article = "an" if clash.kind[0] in "aeiou" else "a"
+        raise Conflict(f"{STATUS_WORDS[undone]} not undone: the patient has {article} "
+                       f"{clash.kind} at {as_datetime(clash.start):%H:%M} since; "
+                       f"book the patient again if still needed")
+    if row.kind in KINDS_ONE_A_DAY:
+        other = (A.select(A.start, A.kind).where(mine, holds_patient_day(),
+                                                on_day(start.date()))
+                 .order_by(A.start).first())
+        if other is not None:
+            raise Conflict(f"{STATUS_WORDS[undone]} not undone: the patient has another "
+                           f"{other.kind} that day ({as_datetime(other.start):%H:%M}), and "
+                           f"one infusion a day is the most")
+
+
+def _undo_scores(change: StatusChange, row: m.Appointment, staff_id: int) -> None:
+    """The scores the undone change wrote go with it (deleted: see undo)."""
+    if not change.measurements:
+        return
+    gone = (m.Measurement.delete()
+            .where(m.Measurement.id.in_(list(change.measurements)),
+                   m.Measurement.appointment == row.id).execute())
+    if gone:
+        audit.record(staff_id, "undo_scores", "patient", row.patient_id,
+                     appointment=row.id, measurements=list(change.measurements))
 
 
 def _undo_phase_change(event_id: int, patient_id: int, staff_id: int,
@@ -238,15 +280,16 @@ def _undo_phase_change(event_id: int, patient_id: int, staff_id: int,
 # --- check-in ---------------------------------------------------------------------------------
 
 def _record_scores(patient_id: int, appointment_id: int | None, staff_id: int,
-                   now: dt.datetime, phq9: int | None, gad7: int | None) -> bool:
+                   now: dt.datetime, phq9: int | None, gad7: int | None) -> tuple[int, ...]:
+    """The Measurement row's id, in a tuple (empty when there was nothing to record)."""
     phq9 = measures.check_score(Measure.PHQ9, phq9)
     gad7 = measures.check_score(Measure.GAD7, gad7)
     if phq9 is None and gad7 is None:
-        return False
-    m.Measurement.create(patient=patient_id, appointment=appointment_id, taken_at=now,
-                         phq9=phq9, gad7=gad7, staff=staff_id)
+        return ()
+    row = m.Measurement.create(patient=patient_id, appointment=appointment_id, taken_at=now,
+                               phq9=phq9, gad7=gad7, staff=staff_id)
     audit.record(staff_id, "record_scores", "patient", patient_id)
-    return True
+    return (row.id,)
 
 
 def record_scores(patient_id: int, *, staff: str, phq9: int | None = None,
@@ -273,9 +316,9 @@ def check_in(appointment_id: int, *, staff: str, expected_version: int | None = 
         change = set_status(appointment_id, Status.ARRIVED, staff=staff,
                             expected_version=expected_version)
         patient_id = A.get_by_id(appointment_id).patient_id
-        _record_scores(patient_id, appointment_id, audit.staff_id(staff), clock.now(),
-                       phq9, gad7)
-        return change
+        written = _record_scores(patient_id, appointment_id, audit.staff_id(staff),
+                                 clock.now(), phq9, gad7)
+        return dataclasses.replace(change, measurements=written)
 
 
 @dataclass(frozen=True)
@@ -286,6 +329,26 @@ class TodayForPatient:
     chart: str
     booked: "BoardLine | None"   # the first appointment still booked today
     in_clinic: "BoardLine | None"  # already arrived and not finished
+    # the infusion holding the patient's day (one a day): no walk-in infusion then
+    infusion_today: "BoardLine | None" = None
+
+    @property
+    def walk_in_kinds(self) -> tuple[Kind, ...]:
+        """The kinds a walk-in can be today (an infusion only when none holds the day)."""
+        return tuple(kind for kind in Kind
+                     if not (kind in KINDS_ONE_A_DAY and self.infusion_today is not None))
+
+    @property
+    def no_walk_in_infusion(self) -> str:
+        """Why a walk-in infusion is refused today ("" when it is not)."""
+        line = self.infusion_today
+        return "" if line is None else _one_infusion_a_day(line.start, line.status)
+
+
+def _one_infusion_a_day(start: dt.datetime, status: Status) -> str:
+    return (f"the patient already has an infusion today ({start:%H:%M}, "
+            f"{STATUS_WORDS[status]}): one infusion a day, so no walk-in infusion; "
+            f"a consult or an assessment can be checked in")
 
 
 def today_for_patient(patient_id: int, day: dt.date) -> TodayForPatient:
@@ -293,22 +356,21 @@ def today_for_patient(patient_id: int, day: dt.date) -> TodayForPatient:
         patient = P.get_or_none(P.id == patient_id)
         if patient is None:
             raise NotFound("that patient is no longer in the database")
-        ids = [aid for (aid,) in A.select(A.id).where(
-            A.patient == patient_id, A.start >= start_of_day(day),
-            A.start < start_of_next_day(day)).order_by(A.start, A.id).tuples()]
+        ids = [aid for (aid,) in A.select(A.id).where(A.patient == patient_id, on_day(day))
+               .order_by(A.start, A.id).tuples()]
         lines = board_lines(ids, day)
     booked = next((line for line in lines if line.status == Status.BOOKED), None)
     in_clinic = next((line for line in lines
                       if line.status in SEEN_STATUSES - {Status.COMPLETED}), None)
+    infusion = next((line for line in lines
+                     if model.holds_patient_day(line.kind, line.status)), None)
     return TodayForPatient(patient_id=patient_id, chart=patient.chart_number,
                            name=display_name(patient.last_name, patient.first_name),
-                           booked=booked, in_clinic=in_clinic)
+                           booked=booked, in_clinic=in_clinic, infusion_today=infusion)
 
 
 def _free_chair(start: dt.datetime, ends: dt.datetime) -> m.Chair | None:
-    busy = (A.select(A.chair).where(A.chair.is_null(False),
-                                    A.status != Status.CANCELLED.value,
-                                    A.start < ends, A.ends_at > start))
+    busy = A.select(A.chair).where(holds_chair(), overlapping(start, ends))
     return (m.Chair.select().where(m.Chair.active, m.Chair.id.not_in(busy))
             .order_by(m.Chair.position, m.Chair.name).first())
 
@@ -334,17 +396,21 @@ def walk_in(patient_id: int, kind: Kind | str, *, staff: str, phq9: int | None =
         staff_id = audit.staff_id(staff)
         # locked (PostgreSQL) until the walk-in is written: two desks must not both find the
         # patient free, or the same chair free
-        if _for_update(P.select(P.id).where(P.id == patient_id)).first() is None:
-            raise NotFound("that patient is no longer in the database")
+        lock_patient(patient_id, P.id)
         if kind in KINDS_NEEDING_CHAIR:
-            list(_for_update(m.Chair.select(m.Chair.id).order_by(m.Chair.id)))
-        clash = (A.select(A.start).where(A.patient == patient_id,
-                                         A.status.not_in([Status.CANCELLED.value,
-                                                          Status.NO_SHOW.value]),
-                                         A.start < ends, A.ends_at > now).first())
+            lock_chairs()
+        clash = (A.select(A.start).where(A.patient == patient_id, holds_patient(),
+                                         overlapping(now, ends)).order_by(A.start).first())
         if clash is not None:
             raise Conflict(f"the patient already has an appointment at "
                            f"{as_datetime(clash.start):%H:%M} then: check that one in")
+        if kind in KINDS_ONE_A_DAY:
+            held = (A.select(A.start, A.status).where(A.patient == patient_id,
+                                                      holds_patient_day(), on_day(now.date()))
+                    .order_by(A.start).first())
+            if held is not None:
+                raise Conflict(_one_infusion_a_day(as_datetime(held.start),
+                                                   Status(held.status)))
         chair = None
         if kind in KINDS_NEEDING_CHAIR:
             chair = _free_chair(now, ends)
@@ -356,11 +422,11 @@ def walk_in(patient_id: int, kind: Kind | str, *, staff: str, phq9: int | None =
                        chair=chair.id if chair else None, status=Status.ARRIVED.value,
                        status_at=now, status_by=staff_id, booked_at=now, booked_by=staff_id)
         event = _event(row, None, staff_id, now, "walk-in")
-        _record_scores(patient_id, row.id, staff_id, now, phq9, gad7)
+        written = _record_scores(patient_id, row.id, staff_id, now, phq9, gad7)
         audit.record(staff_id, "walk_in", "appointment", row.id, kind=kind.value)
         return StatusChange(appointment_id=row.id, event_id=event.id, from_status=None,
                             to_status=Status.ARRIVED, version=row.version,
-                            chair=chair.name if chair else None)
+                            chair=chair.name if chair else None, measurements=written)
 
 
 # --- the board --------------------------------------------------------------------------------
@@ -386,16 +452,12 @@ class BoardLine:
     late_cancellation: bool
 
 
-def _day(day: dt.date):
-    return (A.start >= start_of_day(day), A.start < start_of_next_day(day))
-
-
 def board_ids(day: dt.date, *, unfinished_only: bool = False) -> list[int]:
     """The day's appointments in board order: start, then chair, then name; only those still
     to see to (booked, arrived, in chair, recovery) when `unfinished_only`."""
     unfinished = (A.status.in_([s.value for s in UNFINISHED]),) if unfinished_only else ()
     query = (A.select(A.id).join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
-             .where(*_day(day), *unfinished)
+             .where(on_day(day), *unfinished)
              .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
                        P.search_key, A.id).tuples())
     return [aid for (aid,) in query]
@@ -446,12 +508,12 @@ class BoardSummary:
 
 def board_summary(day: dt.date, now: dt.datetime, wait_limit_minutes: int) -> BoardSummary:
     with read_snapshot():
-        counts = dict(A.select(A.status, fn.COUNT(A.id)).where(*_day(day))
+        counts = dict(A.select(A.status, fn.COUNT(A.id)).where(on_day(day))
                       .group_by(A.status).tuples())
-        waiting = (A.select().where(*_day(day), A.status == Status.ARRIVED.value,
+        waiting = (A.select().where(on_day(day), A.status == Status.ARRIVED.value,
                                     A.status_at <= waiting_alert_cutoff(now, wait_limit_minutes))
                    .count())
-        overdue = (A.select().where(*_day(day), A.status == Status.RECOVERY.value,
+        overdue = (A.select().where(on_day(day), A.status == Status.RECOVERY.value,
                                     A.ends_at <= recovery_alert_cutoff(now)).count())
     return BoardSummary(day=day, by_status={s: counts.get(s.value, 0) for s in Status},
                         waiting_too_long=waiting, recovery_overdue=overdue)

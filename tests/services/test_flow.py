@@ -23,7 +23,7 @@ from frontdesk.db.connection import write_transaction
 from frontdesk.domain.errors import Conflict, NotFound, ValidationError
 from frontdesk.domain.model import (DEFAULT_DURATION_MINUTES, Kind, Phase, Status,
                                     is_late_cancellation)
-from frontdesk.domain.status_flow import alert_for, next_statuses
+from frontdesk.domain.status_flow import NeedsConfirmation, alert_for, next_statuses
 from frontdesk.domain.validation import name_key
 from frontdesk.services import flow
 from frontdesk.services.flow import (BoardLine, StatusChange, appointment_line, board_ids,
@@ -217,9 +217,9 @@ EVERY_CHANGE = [(kind, current, new) for kind in Kind for current in Status for 
                          ids=[f"{k}-{c}-{n}" for k, c, n in EVERY_CHANGE])
 def test_every_status_change_follows_the_flow(db_path, desk_clock, kind, current, new):
     """Each kind x from x to: what domain.status_flow allows is done (and recorded), the rest
-    is refused with nothing written."""
+    is refused with nothing written. (At 09:00 for 08:30: a no-show needs no confirmation.)"""
     pid = add_patient(phase=Phase.MAINTENANCE)
-    aid = add_appointment(pid, at(MONDAY, 10), kind, current)
+    aid = add_appointment(pid, at(MONDAY, 8, 30), kind, current)
     before = state()
     if new in next_statuses(kind, current):
         change = set_status(aid, new, staff="ann")
@@ -349,7 +349,8 @@ def test_phase_since_is_the_infusions_day_even_when_completed_later(db_path, des
     """A completion recorded on a later day still counts: k counts infusions by their start."""
     pid = add_patient(phase=Phase.INTAKE)
     aid = add_appointment(pid, at(FRIDAY, 16), status=REC)
-    change = complete(aid, desk_clock, at(MONDAY, 8, 5))
+    desk_clock.set(at(MONDAY, 8, 5))
+    change = set_status(aid, DONE, staff="ann", confirmed=True)  # a past day: confirmed
     assert change.phase_moved == (Phase.INTAKE, Phase.STABILIZATION)
     assert patient_phase(pid)[:2] == ("stabilization", FRIDAY)
     assert rows_for_ids([pid], MONDAY)[0].badge == "STAB 1/6"
@@ -573,7 +574,8 @@ def test_an_undo_cannot_itself_be_undone(db_path, desk_clock, kind):
 
 def test_nothing_is_ever_deleted(db_path, desk_clock):
     """Events, phase changes, scores and audit entries only ever grow, and a row once
-    written is never rewritten."""
+    written is never rewritten (the one exception: the scores of a check-in or walk-in that
+    is undone go with it, see test_undo_of_a_check_in_takes_the_scores_back)."""
     pid = add_patient(phase=Phase.INTAKE, target=3)
     seen: dict[str, list[tuple]] = {}
 
@@ -728,8 +730,10 @@ def test_a_walk_in_infusion_starts_now_in_the_first_free_chair(any_db, desk_cloc
     desk_clock.set(at(MONDAY, 10, 0, 37))
     change = walk_in(pid, INF, staff="ann", phq9=8, now=at(MONDAY, 10, 0, 37))
     row = appt(change.appointment_id)
+    scores, = m.Measurement.select().where(m.Measurement.appointment == row.id)
     assert change == StatusChange(appointment_id=row.id, event_id=change.event_id,
-                                  from_status=None, to_status=ARR, version=1, chair="Chair 1")
+                                  from_status=None, to_status=ARR, version=1, chair="Chair 1",
+                                  measurements=(scores.id,))
     assert (row.patient_id, row.kind, row.start, row.duration_minutes, row.ends_at) == (
         pid, "infusion", at(MONDAY, 10), 90, at(MONDAY, 11, 30))
     assert (row.status, row.status_at, username(row.status_by_id)) == (
@@ -903,12 +907,12 @@ def _race(monkeypatch, hooked: str, calls) -> list:
     original = getattr(flow, hooked)
     both = threading.Barrier(2)
 
-    def after_reading(*args):
+    def after_reading(*args, **kwargs):
         try:
             both.wait(timeout=1.0)
         except threading.BrokenBarrierError:
             pass                                  # the other desk waits for our lock
-        return original(*args)
+        return original(*args, **kwargs)
     monkeypatch.setattr(flow, hooked, after_reading)
     results: list = [None] * len(calls)
 
@@ -963,7 +967,7 @@ def test_two_infusions_completed_at_once_both_count(any_db, desk_clock, monkeypa
 def test_two_desks_changing_one_appointment_at_once(any_db, desk_clock, monkeypatch):
     """Both read version 1; one wins, the other is refused and writes nothing."""
     aid = add_appointment(add_patient(), at(MONDAY, 10))
-    results = _race(monkeypatch, "check_status_change", [
+    results = _race(monkeypatch, "check_change", [
         lambda: set_status(aid, ARR, staff="desk0", expected_version=1),
         lambda: set_status(aid, X, staff="desk1", expected_version=1, reason="called")])
     kinds = sorted(type(r).__name__ for r in results)
@@ -995,7 +999,7 @@ def test_today_for_patient_finds_the_first_booked_and_the_one_in_the_clinic(any_
     set_status(consult, DONE, staff="ann")
     today = today_for_patient(pid, MONDAY)
     assert (today.booked.id, today.in_clinic) == (infusion, None)
-    set_status(infusion, NS, staff="ann")
+    set_status(infusion, NS, staff="ann", confirmed=True)    # before its start: confirmed
     assert today_for_patient(pid, MONDAY).booked is None
 
 
@@ -1204,3 +1208,150 @@ def test_a_morning_at_the_desk(any_db, desk_clock):
         "C-1", "C-2", "C-3"]
     assert measurements() == [(new, first, at(MONDAY, 8, 55), 19, 15, "ann"),
                               (regular, booster, at(MONDAY, 8, 55), None, 4, "ann")]
+
+
+# --- issue 14: one infusion a day for walk-ins; the chair a walk-in finds ----------------------
+
+@pytest.mark.parametrize("status", [DONE, B, ARR, REC])
+def test_no_walk_in_infusion_on_a_day_with_an_infusion(any_db, desk_clock, status):
+    """The patient's 08:00 infusion that day (completed, or still to come, or under way)
+    holds the day: a second infusion as a walk-in is refused, a consult is not."""
+    pid = add_patient()
+    start = at(MONDAY, 8) if status != B else at(MONDAY, 15)
+    add_appointment(pid, start, status=status, chair="Chair 2")
+    today = today_for_patient(pid, MONDAY)
+    assert today.infusion_today.start == start
+    assert INF not in today.walk_in_kinds and CONSULT in today.walk_in_kinds
+    before = state()
+    desk_clock.set(at(MONDAY, 12))
+    with pytest.raises(Conflict) as err:
+        walk_in(pid, INF, staff="ann", phq9=3, now=at(MONDAY, 12))
+    assert str(err.value) == today.no_walk_in_infusion
+    assert f"already has an infusion today ({start:%H:%M}" in str(err.value)
+    assert "one infusion a day" in str(err.value) and "consult" in str(err.value)
+    assert state() == before
+    assert walk_in(pid, CONSULT, staff="ann", now=at(MONDAY, 12)).to_status == ARR
+
+
+@pytest.mark.parametrize("status", [X, NS])
+def test_a_cancelled_or_missed_infusion_leaves_the_day_free(db_path, desk_clock, status):
+    pid = add_patient()
+    add_appointment(pid, at(MONDAY, 8), status=status)
+    add_appointment(pid, at(SUNDAY, 10), status=DONE)            # another day
+    today = today_for_patient(pid, MONDAY)
+    assert today.infusion_today is None and today.no_walk_in_infusion == ""
+    assert today.walk_in_kinds == (CONSULT, INF, ASSESS)
+    assert walk_in(pid, INF, staff="ann", now=at(MONDAY, 12)).chair == "Chair 1"
+
+
+def test_a_chaired_consult_does_not_hold_the_chair(any_db, desk_clock):
+    """Only an infusion holds a chair (queries.holds_chair), as the guard and booking say."""
+    add_appointment(add_patient("C-2", "Bo", "Bee"), at(MONDAY, 10), CONSULT, ARR,
+                    chair="Chair 1")
+    assert walk_in(add_patient(), INF, staff="ann", now=at(MONDAY, 10, 15)).chair == "Chair 1"
+
+
+# --- issue 14: the day a change is made on ----------------------------------------------------
+
+def test_arriving_and_the_chair_are_refused_on_another_day(any_db, desk_clock):
+    pid = add_patient()
+    ahead = add_appointment(pid, at(MONDAY + dt.timedelta(days=7), 10))
+    past = add_appointment(pid, at(FRIDAY, 10), status=ARR)
+    before = state()
+    for aid, status in [(ahead, ARR), (past, CH)]:
+        for confirmed in (False, True):
+            with pytest.raises(Conflict) as err:
+                set_status(aid, status, staff="ann", confirmed=confirmed)
+            assert "today's appointments" in str(err.value)
+    with pytest.raises(Conflict, match="Mon 30 Nov"):
+        check_in(ahead, staff="ann", phq9=3)
+    assert state() == before
+
+
+def test_a_no_show_before_the_start_needs_a_confirmation(any_db, desk_clock):
+    aid = add_appointment(add_patient(), at(MONDAY, 17, 30))
+    desk_clock.set(at(MONDAY, 14, 15))
+    before = state()
+    with pytest.raises(NeedsConfirmation) as err:
+        set_status(aid, NS, staff="ann")
+    assert err.value.why == "a no-show before the start time (17:30)"
+    assert state() == before
+    change = set_status(aid, NS, staff="ann", reason="phoned: not coming", confirmed=True)
+    assert change.to_status == NS
+    assert events(aid)[-1][4] == ("phoned: not coming; "
+                                  "confirmed: a no-show before the start time (17:30)")
+    assert audits("set_status")[-1][-1] == {
+        "to": "no_show", "confirmed": "a no-show before the start time (17:30)"}
+
+
+def test_a_change_to_a_past_day_needs_a_confirmation(any_db, desk_clock):
+    pid = add_patient()
+    stale = add_appointment(pid, at(FRIDAY, 10))
+    ahead = add_appointment(pid, at(TUESDAY, 10))
+    before = state()
+    for status in (NS, X):
+        with pytest.raises(NeedsConfirmation, match=r"past day's appointment \(Fri 20 Nov\)"):
+            set_status(stale, status, staff="ann", reason="tidying")
+    assert state() == before
+    set_status(stale, X, staff="ann", reason="tidying", confirmed=True)
+    row = appt(stale)
+    assert (row.status, row.cancel_reason) == ("cancelled", "tidying")
+    assert events(stale)[-1][4] == ("tidying; confirmed: a change to a past day's "
+                                    "appointment (Fri 20 Nov)")
+    # cancelling ahead needs none, and a confirmation not needed records nothing more
+    set_status(ahead, X, staff="ann", reason="ill", confirmed=True)
+    assert events(ahead)[-1][4] == "ill"
+    assert audits("set_status")[-1][-1] == {"to": "cancelled"}
+
+
+# --- issue 14: undo takes back everything its change wrote ------------------------------------
+
+def test_undo_of_a_check_in_takes_the_scores_back(any_db, desk_clock):
+    pid = add_patient()
+    aid = add_appointment(pid, at(MONDAY, 10))
+    kept = record_scores(pid, staff="ann", phq9=11)  # scores of their own stay
+    change = check_in(aid, staff="ann", phq9=20, gad7=15)
+    assert len(change.measurements) == 1
+    assert [x[3:5] for x in measurements()] == [(11, None), (20, 15)]
+    undo(change, staff="bob")
+    assert [x[3:5] for x in measurements()] == [(11, None)]
+    assert kept is None and status_of(aid)[0] == "booked"
+    entry = audits("undo_scores")[-1]
+    assert entry[1:5] == ("bob", "undo_scores", "patient", pid)
+    assert entry[5] == {"appointment": aid, "measurements": list(change.measurements)}
+
+
+def test_undo_of_a_walk_in_takes_its_scores_back(any_db, desk_clock):
+    pid = add_patient()
+    change = walk_in(pid, CONSULT, staff="ann", phq9=20, gad7=15, now=at(MONDAY, 9))
+    undo(change, staff="ann")
+    assert measurements() == [] and appt(change.appointment_id).status == "cancelled"
+    # a check-in without scores has nothing to take back
+    aid = add_appointment(pid, at(MONDAY, 10))
+    undo(check_in(aid, staff="ann"), staff="ann")
+    assert audits("undo_scores") == [audits("undo_scores")[0]]
+
+
+@pytest.mark.parametrize("undone", [X, NS])
+def test_undo_refused_when_the_patient_has_another_infusion_that_day(any_db, desk_clock,
+                                                                    undone):
+    pid = add_patient()
+    aid = add_appointment(pid, at(MONDAY, 8, 30))
+    change = set_status(aid, undone, staff="ann", reason="ill")
+    walk_in(pid, INF, staff="ann", now=at(MONDAY, 11))       # later that day, another chair
+    before = state()
+    with pytest.raises(Conflict) as err:
+        undo(change, staff="ann")
+    assert "not undone" in str(err.value) and "another infusion that day (11:00)" in \
+        str(err.value)
+    assert state() == before
+
+
+def test_undo_refused_when_the_patient_has_an_appointment_then(any_db, desk_clock):
+    pid = add_patient()
+    aid = add_appointment(pid, at(MONDAY, 8, 30), CONSULT)
+    change = set_status(aid, NS, staff="ann")
+    walk_in(pid, ASSESS, staff="ann", now=at(MONDAY, 9))      # within the consult's hour
+    with pytest.raises(Conflict, match="not undone: the patient has an assessment at 09:00"):
+        undo(change, staff="ann")
+    assert appt(aid).status == "no_show"
