@@ -41,3 +41,9 @@ def start_of_day(day: dt.date) -> dt.datetime:
 
 def start_of_next_day(day: dt.date) -> dt.datetime:
     return start_of_day(day + dt.timedelta(days=1))
+
+
+def day_words(day: dt.date, today: dt.date) -> str:
+    """A day as the desk says it: 'Mon 23 Nov', with the year when it is another year's
+    ('Tue 05 Jan 2027'). The one spelling for screens and for the rules' messages."""
+    return f"{day:%a %d %b}" if day.year == today.year else f"{day:%a %d %b %Y}"

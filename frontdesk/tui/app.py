@@ -32,10 +32,10 @@ class FrontdeskApp(App):
         Binding("f3", "census", "Census", id="census", priority=True, show=False),
     ]
 
-    def __init__(self, db_target: str, clinic_name: str = "",
+    def __init__(self, db_target: str = "", clinic_name: str = "",
                  desk: DeskSettings | None = None) -> None:
+        # (db_target: the database is opened by the caller; kept so callers need not change)
         super().__init__()
-        self.db_target = db_target
         self.sub_title = clinic_name
         self.desk_settings = desk or DeskSettings()
         # status changes made at this desk, newest last: u undoes them one by one
@@ -55,23 +55,38 @@ class FrontdeskApp(App):
         self.call_after_refresh(gc.freeze)
         self.start_watching()
 
-    # --- other desks' changes ----------------------------------------------------------------
+    # --- changes: the watcher is the one trigger of a reload ----------------------------------
 
     def start_watching(self) -> None:
-        """Ask the database now and then whether anyone wrote to it (services.changes)."""
+        """Ask the database now and then whether anyone wrote to it (services.changes); the
+        watcher's first read runs in a worker too."""
         self._watcher = ChangeWatcher()
+        self.begin_watching(self._watcher)
         self.set_interval(self._watcher.interval, self.look_for_changes)
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def begin_watching(self, watcher: ChangeWatcher) -> None:
+        watcher.start()
+
+    @work(thread=True, group="look", exit_on_error=False)
     def look_for_changes(self) -> None:
-        if self._watcher is not None and self._watcher.changed():
-            self.post_message(DataChanged())
+        # not exclusive: a look cancelled before its thread ran would lose a write. The
+        # watcher reports each write to exactly one look, however many run at once.
+        watcher = self._watcher
+        if watcher is not None and watcher.changed():
+            self.post_message(DataChanged(seen=True))
 
     def on_data_changed(self, message: DataChanged) -> None:
-        """Every screen of the stack hears it; a screen out of sight reloads on its return."""
+        """The watcher saw a write (this desk's or another's): every screen of the stack
+        hears it once; a screen out of sight reloads on its return. A screen that wrote
+        posts DataChanged too: the watcher then looks at once, so the desk feels instant and
+        the write is still seen once (not once directly and once more by the watcher)."""
+        if not message.seen and self._watcher is not None:
+            self.look_for_changes()
+            return
         for screen in self.screen_stack:
             if screen is not self.screen_stack[0]:
-                screen.post_message(DataChanged())
+                screen.post_message(DataChanged(seen=True))
 
     def on_unmount(self) -> None:
         if self._watcher is not None:

@@ -20,19 +20,32 @@ from frontdesk.services.recall import RecallCallLine
 from frontdesk.services.registration import PossibleDuplicate
 
 
+class _Superseded:
+    """A result that a newer one of the same kind (and key) waiting behind it makes moot:
+    `can_replace` (Textual then handles only the newer one)."""
+
+    _key_fields: tuple[str, ...] = ()
+
+    def can_replace(self, message: Message) -> bool:
+        return type(message) is type(self) and all(
+            getattr(message, name) == getattr(self, name) for name in self._key_fields) and (
+            getattr(message, "generation", 0) >= getattr(self, "generation", 0))
+
+
 @dataclass
-class ClinicLoaded(Message):
+class ClinicLoaded(_Superseded, Message):
     settings: ClinicSettings
 
 
 @dataclass
-class CountsLoaded(Message):
+class CountsLoaded(_Superseded, Message):
+    _key_fields = ('as_of',)
     as_of: dt.date
     counts: dict[Filter, int]
 
 
 @dataclass
-class ListLoaded(Message):
+class ListLoaded(_Superseded, Message):
     """A new list: its size and the page around where the cursor goes."""
     generation: int
     size: int
@@ -50,31 +63,42 @@ class PageLoaded(Message):
 
 
 @dataclass
-class MonthLoaded(Message):
+class MonthLoaded(_Superseded, Message):
+    _key_fields = ('first',)
     first: dt.date
     counts: dict[dt.date, int]
 
 
 @dataclass
-class AgendaLoaded(Message):
+class AgendaLoaded(_Superseded, Message):
+    _key_fields = ('day',)
     day: dt.date
     lines: list[AgendaLine]
 
 
 @dataclass
-class DetailLoaded(Message):
+class DetailLoaded(_Superseded, Message):
+    _key_fields = ('patient_id',)
     patient_id: int
     detail: PatientDetail
 
 
 @dataclass
 class DataChanged(Message, bubble=False):
-    """Something was written to the database (by another desk, or by this one). The app
-    hands it to every screen; it must not bubble back up to the app."""
+    """Something was written to the database (by another desk, or by this one). Posted to
+    the app by a screen that wrote, the app's change watcher looks at once; `seen` (the
+    watcher saw the write), the app hands it to every screen. It must not bubble back up."""
+    seen: bool = False
+
+    def can_replace(self, message: Message) -> bool:
+        # (Textual drops this message for `message`, the next one waiting, when True.) Two
+        # reloads waiting collapse into one; a write the watcher saw is never dropped for a
+        # mere request to look (the look would find nothing new)
+        return isinstance(message, DataChanged) and (message.seen or not self.seen)
 
 
 @dataclass
-class BoardLoaded(Message):
+class BoardLoaded(_Superseded, Message):
     """The day's board: every appointment's id in order, and a page of lines."""
     generation: int
     day: dt.date
@@ -93,7 +117,7 @@ class BoardPageLoaded(Message):
 
 
 @dataclass
-class SummaryLoaded(Message):
+class SummaryLoaded(_Superseded, Message):
     summary: BoardSummary
 
 
@@ -125,7 +149,8 @@ class RegistrationChecked(Message):
 
 
 @dataclass
-class CallsLoaded(Message):
+class CallsLoaded(_Superseded, Message):
+    _key_fields = ('patient_id',)
     """A patient's latest recall calls, newest first."""
     patient_id: int
     calls: list[RecallCallLine]
@@ -134,14 +159,14 @@ class CallsLoaded(Message):
 # --- booking on the phone (tui/screens/booking.py, series.py) ---------------------------------
 
 @dataclass
-class BookingLoaded(Message):
+class BookingLoaded(_Superseded, Message):
     """The patient on the phone: who they are and what they have booked ahead."""
     context: BookingContext
     settings: ClinicSettings
 
 
 @dataclass
-class SlotsLoaded(Message):
+class SlotsLoaded(_Superseded, Message):
     """Free starts to offer: the earliest first, then alternatives on other times and days."""
     generation: int
     after: dt.datetime
@@ -158,7 +183,7 @@ class BookingDone(Message):
 
 
 @dataclass
-class SeriesPlanned(Message):
+class SeriesPlanned(_Superseded, Message):
     """A series previewed: every date with its time and chair, nothing booked yet."""
     generation: int
     plan: SeriesPlan
@@ -167,7 +192,7 @@ class SeriesPlanned(Message):
 # --- the manager's census (tui/screens/census.py) --------------------------------------------
 
 @dataclass
-class CensusLoaded(Message):
+class CensusLoaded(_Superseded, Message):
     """One day's census, as `frontdesk census` counts it."""
     generation: int  # the screen's data generation when asked (DataChanged bumps it)
     day: dt.date

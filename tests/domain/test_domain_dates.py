@@ -158,3 +158,14 @@ def test_start_of_day_and_next_day():
     assert start_of_next_day(D(2026, 11, 21)) == dt.datetime(2026, 11, 22, 0, 0)
     assert start_of_next_day(D(2026, 12, 31)) == dt.datetime(2027, 1, 1, 0, 0)
     assert start_of_next_day(D(2028, 2, 28)) == dt.datetime(2028, 2, 29, 0, 0)
+
+
+# --- day_words ----------------------------------------------------------------------------
+
+def test_day_words_give_the_year_only_for_another_year():
+    from frontdesk.domain.dates import day_words
+    today = D(2026, 11, 21)
+    assert day_words(D(2026, 11, 23), today) == "Mon 23 Nov"
+    assert day_words(dt.datetime(2026, 11, 23, 9, 30), today) == "Mon 23 Nov"
+    assert day_words(D(2027, 1, 5), today) == "Tue 05 Jan 2027"
+    assert day_words(D(2025, 12, 31), today) == "Wed 31 Dec 2025"

@@ -15,7 +15,8 @@ from frontdesk.config import DeskSettings
 from frontdesk.domain.errors import ValidationError
 from frontdesk.services import booking
 from frontdesk.tui.app import FrontdeskApp
-from frontdesk.tui.screens.booking import BookingScreen, MoveScreen, parse_when
+from frontdesk.domain.spoken_dates import parse_when
+from frontdesk.tui.screens.booking import BookingScreen, MoveScreen
 from frontdesk.tui.screens.check_in import CancelScreen
 from frontdesk.tui.screens.desk import DeskScreen
 from frontdesk.tui.screens.help import HelpScreen
@@ -96,7 +97,7 @@ def _slot_lines(app) -> list[str]:
     ("15:30", "2026-11-23", "15:30"),
 ])
 def test_the_from_field_reads_the_usual_ways_of_saying_a_day(text, day, time):
-    got_day, got_time = parse_when(text, MONDAY)
+    got_day, got_time = parse_when(text, MONDAY, "US")
     assert got_day.isoformat() == day
     assert (got_time.strftime("%H:%M") if got_time else None) == time
 
@@ -104,7 +105,7 @@ def test_the_from_field_reads_the_usual_ways_of_saying_a_day(text, day, time):
 @pytest.mark.parametrize("text", ["someday", "t", "2026-13-01", "25:00 fri", "9"])
 def test_a_from_field_that_does_not_read_says_how_to_write_it(text):
     with pytest.raises(ValidationError, match="tomorrow"):
-        parse_when(text, MONDAY)
+        parse_when(text, MONDAY, "US")
 
 
 # --- the phone flow -------------------------------------------------------------------------------

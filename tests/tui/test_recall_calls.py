@@ -17,7 +17,8 @@ from frontdesk.services import recall
 from frontdesk.tui.app import FrontdeskApp
 from frontdesk.tui.screens.desk import DeskScreen
 from frontdesk.tui.screens.help import HelpScreen
-from frontdesk.tui.screens.recall_call import CallScreen, OutcomeList, read_call_back_day
+from frontdesk.domain.spoken_dates import read_call_back_day
+from frontdesk.tui.screens.recall_call import CallScreen, OutcomeList
 from frontdesk.tui.widgets.detail import DetailPane
 from frontdesk.tui.widgets.patient_list import PatientList, short_call
 

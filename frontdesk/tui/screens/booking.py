@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 
 from rich.text import Text
 from textual import events, on, work
@@ -22,21 +21,23 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from frontdesk import clock
 from frontdesk.domain.clinic import ClinicSettings
-from frontdesk.domain.errors import DomainError, ValidationError
+from frontdesk.domain.dates import day_words
+from frontdesk.domain.errors import DomainError
 from frontdesk.domain.model import Kind, Phase, is_late_cancellation
 from frontdesk.domain.phases import badge
 from frontdesk.domain.slots import Slot, SlotTaken, spread
-from frontdesk.domain.spoken_dates import read_day
+from frontdesk.domain.spoken_dates import parse_when
 from frontdesk.services import booking
 from frontdesk.services.booking import BookingContext
 from frontdesk.services.flow import BoardLine, StatusChange
-from frontdesk.tui.messages import BookingDone, BookingLoaded, DataChanged, SlotsLoaded
+from frontdesk.tui.messages import BookingDone, BookingLoaded, SlotsLoaded
 from frontdesk.tui.screens.base import DeskBaseScreen, DeskModalScreen
-from frontdesk.tui.screens.check_in import CancelScreen, staff_of
+from frontdesk.tui.screens.check_in import CancelScreen
+from frontdesk.tui.widgets.bounded_input import BoundedInput
 
 log = logging.getLogger("frontdesk.tui")
 
@@ -52,59 +53,7 @@ MOVE_REASONS = ("patient asked", "illness", "transport", "work", "clinic asked",
                 "other")
 
 
-# --- reading what the booker types --------------------------------------------------------------
-
-_TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?(am|pm)?$")
-DATE_HELP = "a date: 2026-11-30, today, tomorrow, +3, +2w or fri, optionally 14:00"
-
-
-def parse_time(text: str, *, alone: bool = True) -> dt.time | None:
-    """'9', '9:30', '0930', '14:00', '2pm' -> a time; None when the text is not one. `alone`:
-    a bare one- or two-digit number is not read as an hour (it may be meant as a day)."""
-    word = text.strip().lower().replace(".", ":").replace(" ", "")
-    found = _TIME.match(word)
-    if not found:
-        return None
-    hours, minutes, half = int(found[1]), int(found[2] or 0), found[3]
-    if alone and found[2] is None and half is None and ":" not in word:
-        return None
-    if half:
-        if not 1 <= hours <= 12:
-            return None
-        hours = hours % 12 + (12 if half == "pm" else 0)
-    if hours > 23 or minutes > 59:
-        return None
-    return dt.time(hours, minutes)
-
-
-def parse_day(text: str, today: dt.date) -> dt.date:
-    """A day as the booker types it (domain.spoken_dates); empty or 'now' is today."""
-    word = text.strip().lower()
-    if word in ("", "now"):
-        return today
-    day = read_day(word, today)
-    if day is None:
-        raise ValidationError(f"{text.strip()!r} is not {DATE_HELP}")
-    return day
-
-
-def parse_when(text: str, today: dt.date) -> tuple[dt.date, dt.time | None]:
-    """'fri 14:00', 'tomorrow', '2026-11-30 9:30', '14:00' (today): a day and maybe a time."""
-    words = text.lower().replace(",", " ").split()
-    if len(words) >= 2 and words[-1] in ("am", "pm"):
-        words[-2:] = [words[-2] + words[-1]]
-    time = parse_time(words[-1], alone=len(words) == 1) if words else None
-    if time is not None:
-        words = words[:-1]
-    return parse_day(" ".join(words), today), time
-
-
 # --- how slots and appointments read --------------------------------------------------------------
-
-def day_words(when: dt.datetime | dt.date, today: dt.date) -> str:
-    """'Mon 23 Nov', with the year when it is not this year's."""
-    return f"{when:%a %d %b}" if when.year == today.year else f"{when:%a %d %b %Y}"
-
 
 def slot_words(slot: Slot, today: dt.date) -> str:
     chair = f"  {slot.chair}" if slot.chair else ""
@@ -217,7 +166,6 @@ class BookingScreen(DeskBaseScreen):
         self._slots_pending = False
         self._book_when_loaded = False  # enter pressed before the slots came
         self._saving = False
-        self._stale = False
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -319,21 +267,17 @@ class BookingScreen(DeskBaseScreen):
             if self.slots:
                 self.take_slot(0)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A refusal shows on the screen (the base class's notification is then stopped:
-        Textual calls the handler of every class of the MRO unless prevent_default)."""
-        if event.state != WorkerState.ERROR:
-            return
-        error, group = event.worker.error, event.worker.group
+    def worker_failed(self, worker: Worker, error: BaseException) -> bool:
+        """A refusal shows on the screen (base.py's dispatcher then says nothing more)."""
+        group = worker.group
         if group == "booking-write":
             self._saving = False
         elif group == "booking-slots":
             self._slots_pending = False
             self._book_when_loaded = False
         if not isinstance(error, DomainError):
-            return  # ReportsWorkerErrors logs it and says so
+            return False  # the base logs it and says so
         if group == "booking-write" and isinstance(error, SlotTaken):
-            event.prevent_default()
             self.show_notice(f"That slot was just taken: {error}. The next free times "
                              f"are below.")
             if error.alternatives:
@@ -342,13 +286,15 @@ class BookingScreen(DeskBaseScreen):
                 self.show_slots(list(error.alternatives), title="Still free, nearest first")
             else:
                 self.reload_slots()
-        elif group == "booking-write":
-            event.prevent_default()
+            return True
+        if group == "booking-write":
             self.show_notice(f"{'Not moved' if self.moving else 'Not booked'}: {error}")
             self.reload()
-        elif group == "booking-slots":
-            event.prevent_default()
+            return True
+        if group == "booking-slots":
             self.show_notice(f"No slots: {error}")
+            return True
+        return False
 
     # --- showing -----------------------------------------------------------------------------
 
@@ -456,13 +402,13 @@ class BookingScreen(DeskBaseScreen):
                 if reason:
                     self._move_reason = reason  # asked again after a refusal: kept
                     self._saving = True
-                    self.move(line, slot, reason, staff_of(self))
+                    self.move(line, slot, reason, self.staff)
             self.app.push_screen(MoveScreen(line, slot, self.today, self._move_reason),
                                  reason_given)
             return
         self._saving = True
         self.show_notice("")
-        self.book(self.kind, slot, staff_of(self), self.log_recall)
+        self.book(self.kind, slot, self.staff, self.log_recall)
 
     @work(thread=True, exclusive=True, group="booking-write", exit_on_error=False)
     def book(self, kind: Kind, slot: Slot, staff: str, log_recall: bool) -> None:
@@ -491,7 +437,17 @@ class BookingScreen(DeskBaseScreen):
             self.notify(f"The recall call was not logged: {message.call_problem}",
                         severity="warning", timeout=8)
         self.show_notice("")
-        self.reload()
+        # the offer that held the booked slot goes at once (an enter now books the first
+        # of the next offer); the change watcher, seeing this write, loads it (refresh_data)
+        self._forget_offer()
+        self.wrote()
+
+    def _forget_offer(self) -> None:
+        self._generation += 1
+        self._slots_pending = True
+        self.slots, self._offer_title = [], None
+        self.slot_list.clear_options()
+        self._show_slots_title()
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -517,7 +473,7 @@ class BookingScreen(DeskBaseScreen):
     @on(Input.Submitted, "#booking-from")
     def _from_submitted(self, event: Input.Submitted) -> None:
         try:
-            day, time = parse_when(event.value, self.today)
+            day, time = parse_when(event.value, self.today, self.settings.phone_region)
         except DomainError as problem:
             self.show_notice(str(problem))
             return
@@ -572,8 +528,11 @@ class BookingScreen(DeskBaseScreen):
             self.notify(f"Cancelled {told_words(line, self.today)}{late}",
                         title="Cancelled", timeout=8)
             if self.moving is not None and self.moving.id == line.id:
-                self._stop_moving()
-            self.reload()
+                self.moving = None
+                self._show_kind()
+                self.refresh_bindings()
+                self._forget_offer()
+            self.wrote()  # the change watcher reloads (refresh_data)
         self.app.push_screen(CancelScreen(line), cancelled)
 
     def _stop_moving(self) -> None:
@@ -597,10 +556,10 @@ class BookingScreen(DeskBaseScreen):
             if done.call_problem:
                 self.notify(f"The recall call was not logged: {done.call_problem}",
                             severity="warning", timeout=8)
-            self.reload()
+            # (the series screen's write reaches this screen through the change watcher)
         first = max(self.from_day, self.today)
-        self.app.push_screen(SeriesScreen(self.context, first, log_recall=self.log_recall),
-                             booked)
+        self.app.push_screen(SeriesScreen(self.context, first, log_recall=self.log_recall,
+                                          region=self.settings.phone_region), booked)
 
     def action_back(self) -> None:
         """esc: out of the date field, then out of a move, then back to the desk."""
@@ -612,22 +571,12 @@ class BookingScreen(DeskBaseScreen):
         else:
             self.dismiss()
 
-    def action_help(self) -> None:
-        from frontdesk.tui.screens.help import HelpScreen
-        self.app.push_screen(HelpScreen(self))
-
     # --- other desks -------------------------------------------------------------------------
 
-    def on_data_changed(self, message: DataChanged) -> None:
-        if self.is_current:
-            self.reload(keep_slots=True)
-        else:
-            self._stale = True
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if self._stale:
-            self._stale = False
-            self.reload(keep_slots=True)
+    def refresh_data(self) -> None:
+        """The database changed (another desk, or this screen's own booking): the patient
+        and the offer again, the offer staying shown until the new one comes."""
+        self.reload(keep_slots=True)
 
 
 def log_recall_call(patient_id: int, staff: str) -> tuple[bool, str]:
@@ -686,7 +635,7 @@ class MoveScreen(DeskModalScreen[str]):
                 yield Static("LATE CANCELLATION: the old appointment is less than 24 h away",
                              id="late-warning")
             yield Label("Why? (" + ", ".join(MOVE_REASONS[:4]) + "…)")
-            yield Input(self.reason, id="move-reason", max_length=200,
+            yield BoundedInput(self.reason, id="move-reason", max_length=200,
                         suggester=SuggestFromList(MOVE_REASONS, case_sensitive=False))
             yield Static("", classes="dialog-problem")
             yield Label("enter: move it · →: take the suggestion · esc: back",
@@ -707,7 +656,3 @@ class MoveScreen(DeskModalScreen[str]):
 
     def action_back(self) -> None:
         self.dismiss(None)
-
-    def action_help(self) -> None:
-        from frontdesk.tui.screens.help import HelpScreen
-        self.app.push_screen(HelpScreen(self))

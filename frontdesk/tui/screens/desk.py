@@ -8,6 +8,8 @@ switch, and every key that needs a pane brings it up.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import deque
 from typing import Callable
 
 from textual import events, on, work
@@ -15,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from frontdesk import clock
 from frontdesk.domain.clinic import ClinicSettings
@@ -29,9 +31,8 @@ from frontdesk.services.registration import Registered
 from frontdesk.services.patients import (Filter, ListPager, ListQuery, SortKey,
                                          filter_counts, index_of, patient_detail)
 from frontdesk.tui import format as fmt
-from frontdesk.tui.messages import (AgendaLoaded, ClinicLoaded, CountsLoaded, DataChanged,
-                                    DetailLoaded, ListLoaded, MonthLoaded, PageLoaded,
-                                    TodayLoaded)
+from frontdesk.tui.messages import (AgendaLoaded, ClinicLoaded, CountsLoaded, DetailLoaded,
+                                    ListLoaded, MonthLoaded, PageLoaded, TodayLoaded)
 from frontdesk.tui.screens.base import DeskBaseScreen
 from frontdesk.tui.screens.flow_actions import FlowActions
 from frontdesk.tui.widgets.agenda import AgendaList
@@ -104,7 +105,10 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         # an action on the highlighted patient asked for while the list or the detail was
         # still loading (keys typed in a burst: "nunez", enter, "e"): run once they show
         self._waiting_action: Callable[[], None] | None = None
-        self._stale = False  # the database changed while another screen was on top
+        # the patients list's pages asked for, fetched one at a time (a pager is not
+        # thread-safe): see load_pages
+        self._wanted_pages: deque = deque()
+        self._pager_lock = threading.Lock()
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -194,21 +198,29 @@ class DeskScreen(FlowActions, DeskBaseScreen):
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_list(self, pager: ListPager, generation: int, keep: SortKey | None,
                   around: int | None) -> None:
-        size = pager.size()
-        cursor = 0
-        if around is not None and size:
-            cursor = min(around, size - 1)
-        elif keep is not None and pager.query.by_name and size:
-            cursor = min(index_of(pager.query, keep), size - 1)
-        start = cursor // PAGE * PAGE
-        rows = pager.page(start, PAGE) if size else []
+        with self._pager_lock:
+            size = pager.size()
+            cursor = 0
+            if around is not None and size:
+                cursor = min(around, size - 1)
+            elif keep is not None and pager.query.by_name and size:
+                cursor = min(index_of(pager.query, keep), size - 1)
+            start = cursor // PAGE * PAGE
+            rows = pager.page(start, PAGE) if size else []
         if not get_current_worker().is_cancelled:
             self.post_message(ListLoaded(generation, size, start, rows, cursor,
                                          in_place=around is not None))
 
-    @work(thread=True, group="page", exit_on_error=False)
-    def load_page(self, pager: ListPager, generation: int, start: int, count: int) -> None:
-        self.post_message(PageLoaded(generation, start, pager.page(start, count)))
+    @work(thread=True, exclusive=True, group="patients-pages", exit_on_error=False)
+    def load_pages(self) -> None:
+        """Every page the list asked for, one after the other. Exclusive: a newer call
+        takes over the queue (one cancelled before its thread ran loses nothing), and the
+        lock keeps two threads off one pager."""
+        with self._pager_lock:
+            while self._wanted_pages:
+                pager, generation, start, count = self._wanted_pages.popleft()
+                if pager is self._pager:  # an older list's page: nobody waits for it
+                    self.post_message(PageLoaded(generation, start, pager.page(start, count)))
 
     @work(thread=True, exclusive=True, group="month", exit_on_error=False)
     def load_month(self, first: dt.date, from_day: dt.date, to_day: dt.date) -> None:
@@ -230,16 +242,16 @@ class DeskScreen(FlowActions, DeskBaseScreen):
 
     # --- results -----------------------------------------------------------------------------
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # ReportsWorkerErrors' handler runs after this one (Textual calls each class's)
-        if event.state == WorkerState.ERROR and event.worker.group in ("list", "detail"):
+    def worker_failed(self, worker: Worker, error: BaseException) -> bool:
+        """(base.py's one dispatcher asks; the notification follows.)"""
+        if worker.group in ("list", "detail"):
             self._waiting_action = None  # what it waited for will not come
-            if event.worker.group == "list":
+            if worker.group == "list":
                 self._list_pending = False
-        if event.state == WorkerState.ERROR and event.worker.group == "list" \
-                and not self._started:  # no rows to wait for: load the rest anyway
-            self._started = True
-            self._load_the_rest()
+                if not self._started:  # no rows to wait for: load the rest anyway
+                    self._started = True
+                    self._load_the_rest()
+        return False
 
     def on_clinic_loaded(self, message: ClinicLoaded) -> None:
         self.clinic = message.settings
@@ -360,8 +372,9 @@ class DeskScreen(FlowActions, DeskBaseScreen):
     @on(VirtualList.NeedRows, "#patients")
     def _patients_need_rows(self, message: VirtualList.NeedRows) -> None:
         if self._pager is not None:
-            self.load_page(self._pager, message.source.generation, message.start,
-                           message.count)
+            self._wanted_pages.append((self._pager, message.source.generation, message.start,
+                                       message.count))
+            self.load_pages()
 
     @on(VirtualList.Highlighted, "#patients")
     def _patient_highlighted(self, message: VirtualList.Highlighted) -> None:
@@ -479,6 +492,11 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         self._show_view("patients")
         self.set_focus(self.query_one("#patients", PatientList))
 
+    def refresh_data(self) -> None:
+        """The database changed (base.py: the change watcher): what is there now, cursor
+        kept."""
+        self.action_refresh()
+
     def action_refresh(self) -> None:
         self.load_counts(self.as_of)
         self.reload_list(in_place=True)
@@ -486,10 +504,6 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         self._load_month_if_needed(force=True)
         if self._detail_for is not None:
             self._show_detail(self._detail_for)
-
-    def action_help(self) -> None:
-        from frontdesk.tui.screens.help import HelpScreen
-        self.app.push_screen(HelpScreen(self))
 
     def action_edit_notes(self) -> None:
         if not self._when_current(self.action_edit_notes):
@@ -499,11 +513,8 @@ class DeskScreen(FlowActions, DeskBaseScreen):
             self.notify("Highlight a patient first", severity="warning")
             return
         from frontdesk.tui.screens.notes import NotesScreen
-
-        def saved(changed: bool | None) -> None:
-            if changed:
-                self._show_detail(detail.id)
-        self.app.push_screen(NotesScreen(detail), saved)
+        # saved notes reach the detail pane as every write does: through the change watcher
+        self.app.push_screen(NotesScreen(detail))
 
     def action_check_in(self) -> None:
         """i: the highlighted patient's appointment today, or a walk-in (enter confirms)."""
@@ -584,11 +595,9 @@ class DeskScreen(FlowActions, DeskBaseScreen):
             from frontdesk.domain.recall import OUTCOME_LABELS
             self.notify(f"{detail.name}: {OUTCOME_LABELS[call.outcome]}", title="Call logged",
                         timeout=4)
-            # the row shows the call; with called-today hidden it goes, the cursor staying
-            # where it is, on the next patient to call
-            self.reload_list(in_place=True)
-            if self._detail_for is not None:
-                self._show_detail(self._detail_for)
+            # the change watcher reloads the list in place (refresh_data): the row shows the
+            # call; with called-today hidden it goes, the cursor staying where it is, on the
+            # next patient to call
         self.app.push_screen(CallScreen(detail.id, detail.name, phone=detail.phone,
                                         region=self.clinic.phone_region), logged)
 
@@ -604,18 +613,6 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         self.action_search()
         self.notify("Walk-in: find the patient, then press i to check them in",
                     title="Walk-in", timeout=8)
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        """Another desk (or this one) wrote: show what is there now, cursor kept."""
-        if self.is_current:
-            self.action_refresh()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.action_refresh()
 
     def open_patient(self, chart: str) -> None:
         """Show one patient: find it by chart number and put the cursor on it."""

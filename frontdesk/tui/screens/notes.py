@@ -50,8 +50,7 @@ class NotesScreen(DeskModalScreen[bool]):
         return self.query_one("#notes-text", TextArea).text
 
     def action_save(self) -> None:
-        staff = getattr(self.app.desk_settings, "staff", "") or "desk"
-        self.save(self.detail.id, self.text, self.version, staff)
+        self.save(self.detail.id, self.text, self.version, self.staff)
 
     @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
     def save(self, patient_id: int, text: str, version: int, staff: str) -> None:
@@ -61,6 +60,7 @@ class NotesScreen(DeskModalScreen[bool]):
     @on(Saved)
     def _saved(self, message: Saved) -> None:
         self.notify("Notes saved")
+        self.wrote()  # the desk's detail shows them when the change watcher sees the write
         self.dismiss(True)
 
     def action_cancel(self) -> None:
@@ -70,7 +70,3 @@ class NotesScreen(DeskModalScreen[bool]):
                         severity="warning")
             return
         self.dismiss(False)
-
-    def action_help(self) -> None:
-        from frontdesk.tui.screens.help import HelpScreen
-        self.app.push_screen(HelpScreen(self))

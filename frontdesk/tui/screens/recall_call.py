@@ -22,29 +22,20 @@ from textual.worker import Worker
 from frontdesk import clock
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.recall import OUTCOME_LABELS, CallOutcome, check_call_back
-from frontdesk.domain.spoken_dates import read_day
+from frontdesk.domain.spoken_dates import read_call_back_day
 from frontdesk.services.recall import NOTE_MAX_CHARS, RecallCallLine, calls_of, log_call
 from frontdesk.tui.messages import CallsLoaded
-from frontdesk.tui.screens.check_in import _SavingDialog, staff_of
+from frontdesk.domain.dates import day_words
+from frontdesk.tui.screens.base import SavingDialog
+from frontdesk.tui.widgets.bounded_input import BoundedInput
 
 OUTCOMES = list(CallOutcome)  # the number keys' order: 1 booked ... 6 call back
 EARLIER_CALLS = 3
 
 
-def read_call_back_day(text: str, today: dt.date, region: str = "US") -> dt.date | None:
-    """The day to call back, as a booker says it (domain.spoken_dates). None when empty."""
-    if not text.strip():
-        return None
-    day = read_day(text, today, region)
-    if day is None:
-        raise ValidationError(f"call back on {text.strip()!r} is not a day "
-                              "(e.g. tomorrow, +3, fri, 2026-11-24)")
-    return day
-
-
-def call_words(call: RecallCallLine, this_year: int) -> Text:
+def call_words(call: RecallCallLine, today: dt.date) -> Text:
     """'Fri 20 Nov 10:15  no answer  (anna)  rang twice'."""
-    when = f"{call.at:%a %d %b %H:%M}" if call.at.year == this_year else f"{call.at:%Y-%m-%d %H:%M}"
+    when = f"{day_words(call.at, today)} {call.at:%H:%M}"
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{when}  ")
     text.append(OUTCOME_LABELS[call.outcome], style="bold")
@@ -94,7 +85,7 @@ class OutcomeList(OptionList):
         self.post_message(self.Confirmed())
 
 
-class CallScreen(_SavingDialog):
+class CallScreen(SavingDialog):
     HELP_TITLE = "Log a recall call"
     BINDINGS = [
         Binding("ctrl+s", "save", "Log the call", id="call.save", priority=True),
@@ -121,13 +112,14 @@ class CallScreen(_SavingDialog):
             yield OutcomeList(id="call-outcomes")
             with Horizontal(classes="call-row", id="call-back-row"):
                 yield Label("Call back on", classes="call-label")
-                yield Input(placeholder="tomorrow, +3, fri, 11/24, 2026-11-24", id="call-back",
+                yield BoundedInput(placeholder="tomorrow, +3, fri, 11/24, 2026-11-24",
+                                   id="call-back",
                             compact=True, select_on_focus=False, max_length=40,
                             classes="call-field")
             yield Static("", id="call-back-note", markup=False)
             with Horizontal(classes="call-row"):
                 yield Label("Note", classes="call-label")
-                yield Input(placeholder="optional", id="call-note", compact=True,
+                yield BoundedInput(placeholder="optional", id="call-note", compact=True,
                             select_on_focus=False, max_length=NOTE_MAX_CHARS,
                             classes="call-field")
             yield Static("", classes="dialog-problem", markup=False)
@@ -151,10 +143,10 @@ class CallScreen(_SavingDialog):
             history.append("Earlier calls: none")
         else:
             history.append("Earlier calls:\n")
-            year = clock.today().year
+            today = clock.today()
             for i, call in enumerate(message.calls):
                 history.append("  ")
-                history.append_text(call_words(call, year))
+                history.append_text(call_words(call, today))
                 if i < len(message.calls) - 1:
                     history.append("\n")
         self.query_one("#call-history", Static).update(history)
@@ -222,7 +214,7 @@ class CallScreen(_SavingDialog):
                 return
         self.show_problem("")
         self._busy = self.save(outcome, call_back_on, self.query_one("#call-note", Input).value,
-                               staff_of(self))
+                               self.staff)
 
     @work(thread=True, exclusive=True, group="log-call", exit_on_error=False)
     def save(self, outcome: CallOutcome, call_back_on: dt.date | None, note: str,

@@ -32,7 +32,8 @@ from frontdesk.services.clinic import clinic_settings
 from frontdesk.services.registration import (PossibleDuplicate, Registered,
                                              likely_duplicates, parse_new_patient, register)
 from frontdesk.tui.messages import ClinicLoaded, RegistrationChecked
-from frontdesk.tui.screens.check_in import _SavingDialog, staff_of
+from frontdesk.tui.screens.base import SavingDialog
+from frontdesk.tui.widgets.bounded_input import BoundedInput
 
 LABELS = {"first_name": "First name", "last_name": "Last name",
           "date_of_birth": "Date of birth", "phone": "Phone", "email": "Email"}
@@ -46,6 +47,10 @@ PHASE_SHORT = {Phase.INTAKE: "INTAKE", Phase.STABILIZATION: "STAB",
                Phase.MAINTENANCE: "MAINT", Phase.INTEGRATION: "INTEG",
                Phase.DISCHARGED: "DISCH"}
 NAME_WIDTH = 22
+#: What a field takes: more than any good value (a name holds 100, an e-mail 254), so a
+#: value a little too long is taken and its check says why; a paste past this is refused
+#: out loud (widgets.bounded_input), never dropped without a word.
+FIELD_MAX = 300
 MAX_NUMBERED = 9  # duplicates 1-9 open with their number key
 
 
@@ -111,7 +116,7 @@ class DuplicateList(OptionList):
             self.action_select()
 
 
-class RegisterScreen(_SavingDialog):
+class RegisterScreen(SavingDialog):
     HELP_TITLE = "New patient"
     BINDINGS = [
         Binding("ctrl+s", "save", "Check and save", id="register.save", priority=True),
@@ -138,9 +143,10 @@ class RegisterScreen(_SavingDialog):
             for name in FIELDS:
                 with Horizontal(classes="register-row"):
                     yield Label(LABELS[name], classes="register-label")
-                    yield Input(self.prefill[name], placeholder=PLACEHOLDERS[name],
-                                id=_input_id(name), compact=True, select_on_focus=False,
-                                max_length=120, classes="register-field")
+                    yield BoundedInput(self.prefill[name], placeholder=PLACEHOLDERS[name],
+                                       id=_input_id(name), compact=True,
+                                       select_on_focus=False, max_length=FIELD_MAX,
+                                       classes="register-field")
                 yield Static("", id=f"{_input_id(name)}-note", classes="register-note",
                              markup=False)
             with Vertical(id="register-duplicates"):
@@ -267,7 +273,7 @@ class RegisterScreen(_SavingDialog):
         self.show_problem("")
         confirmed = (self._checked[1] if self._checked is not None
                      and self._checked[0] == fields else None)
-        self._busy = self.check_and_save(fields, confirmed, staff_of(self))
+        self._busy = self.check_and_save(fields, confirmed, self.staff)
 
     @work(thread=True, exclusive=True, group="register", exit_on_error=False)
     def check_and_save(self, fields: dict[str, str], confirmed: NewPatient | None,
@@ -322,15 +328,21 @@ class RegisterScreen(_SavingDialog):
         patient = self.query_one("#duplicates", DuplicateList).patients[int(event.option.id)]
         self.dismiss(Registered(patient.id, patient.chart, patient.name, patient.phase))
 
-    @on(_SavingDialog.Saved)
-    def _registered(self, message: _SavingDialog.Saved) -> None:
+    @on(SavingDialog.Saved)
+    def _registered(self, message: SavingDialog.Saved) -> None:
         patient: Registered = message.result
         self.notify(f"{patient.name} registered as {patient.chart}", title="New patient")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # (base.py's dispatcher runs after this, for the failures)
         if event.worker is self._busy and event.worker.is_finished:
             self._busy = None
-        super().on_worker_state_changed(event)
+
+    def on_bounded_input_too_long(self, message: BoundedInput.TooLong) -> None:
+        """Under the field, where the booker looks (not a passing notification)."""
+        message.prevent_default()
+        name = message.input.id.removeprefix("reg-")
+        self._note(name, message.words, error=True)
 
     def action_cancel(self) -> None:
         typed = {name: value.strip() for name, value in self.fields().items()}

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from frontdesk import clock
 from frontdesk.domain.errors import DomainError, ValidationError
@@ -27,11 +27,11 @@ from frontdesk.domain.series import PATTERN_LABELS, SERIES_MAX, Pattern, check_c
 from frontdesk.domain.slots import SlotTaken
 from frontdesk.services import booking
 from frontdesk.services.booking import BookingContext, SeriesPlan
-from frontdesk.tui.messages import BookingDone, DataChanged, SeriesPlanned
+from frontdesk.tui.messages import BookingDone, SeriesPlanned
 from frontdesk.tui.screens.base import DeskBaseScreen
-from frontdesk.tui.screens.booking import (day_words, log_recall_call, parse_day, parse_time,
-                                           patient_markup)
-from frontdesk.tui.screens.check_in import staff_of
+from frontdesk.domain.dates import day_words
+from frontdesk.domain.spoken_dates import parse_day, parse_time
+from frontdesk.tui.screens.booking import log_recall_call, patient_markup
 
 DEFAULT_TIME = dt.time(9, 0)
 #: The pattern chooser's words: short enough for the fields to share one line at 80 columns.
@@ -90,9 +90,10 @@ class SeriesScreen(DeskBaseScreen):
     ]
 
     def __init__(self, context: BookingContext, first_day: dt.date, *,
-                 log_recall: bool = False) -> None:
+                 log_recall: bool = False, region: str = "US") -> None:
         super().__init__()
         self.context = context
+        self.phone_region = region  # the clinic's phone region: how a typed day reads
         self.first_day = first_day
         self.log_recall = log_recall
         self.today = clock.today()
@@ -101,7 +102,6 @@ class SeriesScreen(DeskBaseScreen):
         self._planned = 0           # the generation of the plan shown
         self._book_when_planned = False
         self._saving = False
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         c = self.context
@@ -148,7 +148,8 @@ class SeriesScreen(DeskBaseScreen):
             raise ValidationError(f"how many infusions? (1-{SERIES_MAX})")
         count = check_count(int(count_text))
         pattern = self.query_one("#series-pattern", Select).value
-        first = parse_day(self.query_one("#series-first", Input).value, self.today)
+        first = parse_day(self.query_one("#series-first", Input).value, self.today,
+                          self.phone_region)
         if first < self.today:
             raise ValidationError(f"{first:%Y-%m-%d} has already passed")
         time_text = self.query_one("#series-time", Input).value
@@ -261,7 +262,7 @@ class SeriesScreen(DeskBaseScreen):
         self._saving = True
         self._show_button()
         self.show_problem("")
-        self.book(plan, staff_of(self), self.log_recall)
+        self.book(plan, self.staff, self.log_recall)
 
     @work(thread=True, exclusive=True, group="series-book", exit_on_error=False)
     def book(self, plan: SeriesPlan, staff: str, log_recall: bool) -> None:
@@ -271,50 +272,40 @@ class SeriesScreen(DeskBaseScreen):
 
     def on_booking_done(self, message: BookingDone) -> None:
         self._saving = False
+        self.wrote()
         self.dismiss(message)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A refusal shows above the preview (and stops the base class's notification:
-        Textual calls the handler of every class of the MRO unless prevent_default)."""
-        if event.state != WorkerState.ERROR:
-            return
-        error, group = event.worker.error, event.worker.group
+    def worker_failed(self, worker: Worker, error: BaseException) -> bool:
+        """A refusal shows above the preview (base.py's dispatcher then says nothing)."""
+        group = worker.group
         if group == "series-book":
             self._saving = False
             self._show_button()
         elif group == "series-plan":
             self._book_when_planned = False
         if not isinstance(error, DomainError):
-            return  # ReportsWorkerErrors logs it and says so
+            return False  # the base logs it and says so
         if group == "series-book":
-            event.prevent_default()
             taken = "That slot was just taken: " if isinstance(error, SlotTaken) else ""
             self.show_problem(f"{taken}{error}. The preview is worked out again: look at it "
                               f"and book again.")
             self.replan(keep_problem=True)
-        elif group == "series-plan":
-            event.prevent_default()
+            return True
+        if group == "series-plan":
             self.plan = None
             self.query_one("#series-preview", SeriesPreview).show(None)
             self._show_title()
             self.show_problem(str(error))
+            return True
+        return False
 
     # --- leaving, other desks ------------------------------------------------------------------
 
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_help(self) -> None:
-        from frontdesk.tui.screens.help import HelpScreen
-        self.app.push_screen(HelpScreen(self))
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        if self.is_current and not self._saving:
-            self.replan(keep_problem=True)
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
+    def refresh_data(self) -> None:
+        """The database changed: the preview again (not while the series is being saved:
+        its own write is what changed)."""
+        if not self._saving:
             self.replan(keep_problem=True)
