@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from frontdesk.domain.clinic import ClinicSettings
@@ -90,16 +90,20 @@ def grid_starts(settings: ClinicSettings, length_minutes: int, after: dt.datetim
 def free_slots(settings: ClinicSettings, length_minutes: int, after: dt.datetime,
                last_day: dt.date, *, chairs: Sequence[str] | None,
                chair_taken: Mapping[str, Iterable[Interval]],
-               patient_taken: Iterable[Interval] = ()) -> Iterator[Slot]:
+               patient_taken: Iterable[Interval] = (),
+               patient_days: Collection[dt.date] = ()) -> Iterator[Slot]:
     """Every free start in time order, each with the first free chair (in `chairs` order).
 
     `chairs` None: the kind needs no chair. `chair_taken` holds each chair's taken
-    intervals, `patient_taken` the patient's own appointments (other than one being moved).
+    intervals, `patient_taken` the patient's own appointments (other than one being moved),
+    `patient_days` the days the patient may have no other of this kind (one infusion a day).
     """
     length = dt.timedelta(minutes=length_minutes)
     patient = sorted(patient_taken)
     times = {name: ChairTimes(chair_taken.get(name, ())) for name in chairs or ()}
     for start in grid_starts(settings, length_minutes, after, last_day):
+        if start.date() in patient_days:
+            continue
         end = start + length
         if any(intervals_overlap(start, end, s, e) for s, e in patient):
             continue

@@ -19,14 +19,18 @@ from peewee import IntegrityError, fn
 from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.chair_guard import is_chair_taken
-from frontdesk.db.connection import is_sqlite, read_snapshot, write_transaction
+from frontdesk.db.connection import read_snapshot, write_transaction
+from frontdesk.db.dialect import as_moment
+from frontdesk.db.queries import (completed_in_phase, from_day, holds_chair, holds_patient,
+                                  holds_patient_day, in_days, lock_chairs, lock_patient,
+                                  overlapping)
 from frontdesk.domain import series as series_rules
 from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.dates import start_of_day, start_of_next_day
 from frontdesk.domain.errors import Conflict, NotFound, ValidationError
 from frontdesk.domain.lists import display_name
-from frontdesk.domain.model import (DURATION_RANGE, KINDS_NEEDING_CHAIR, Kind, Phase, Status,
-                                    end_of)
+from frontdesk.domain.model import (DURATION_RANGE, KINDS_NEEDING_CHAIR, KINDS_ONE_A_DAY, Kind,
+                                    Phase, Status, end_of)
 from frontdesk.domain.series import Pattern, SeriesItem, plan_series, planned_dates
 from frontdesk.domain.slots import Interval, Slot, SlotTaken, fits_hours, free_slots
 from frontdesk.domain.validation import parse_kind
@@ -34,16 +38,12 @@ from frontdesk.services import audit
 from frontdesk.services.clinic import active_chair_names, clinic_settings
 from frontdesk.services.flow import (BoardLine, StatusChange, appointment_line, board_lines,
                                     set_status)
-from frontdesk.services.lists import as_datetime
 
 A = m.Appointment
 P = m.Patient
 
 #: How far ahead the finder looks for free slots.
 HORIZON_DAYS = 120
-#: Statuses that hold the patient's time (a no-show or a cancellation frees it).
-_HOLDS_PATIENT = (Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY,
-                  Status.COMPLETED)
 
 
 def _kind(kind: Kind | str) -> Kind:
@@ -68,29 +68,40 @@ def hours_text(settings: ClinicSettings) -> str:
 
 def _chair_taken(first: dt.datetime, last: dt.datetime,
                  exclude: int | None = None) -> dict[str, list[Interval]]:
-    """Each chair's infusions (not cancelled) that reach into [first, last)."""
+    """Each chair's appointments holding it that reach into [first, last)."""
     query = (A.select(m.Chair.name, A.start, A.ends_at).join(m.Chair)
-             .where(A.kind == Kind.INFUSION.value, A.status != Status.CANCELLED.value,
-                    A.start < last, A.ends_at > first,
-                    A.start > first - dt.timedelta(days=1)))  # bounded: uses (chair, start)
+             .where(holds_chair(), overlapping(first, last)))
     if exclude is not None:
         query = query.where(A.id != exclude)
     taken: dict[str, list[Interval]] = defaultdict(list)
     for chair, start, ends in query.tuples():
-        taken[chair].append((as_datetime(start), as_datetime(ends)))
+        taken[chair].append((as_moment(start), as_moment(ends)))
     return taken
 
 
 def _patient_taken(patient_id: int | None, first: dt.datetime, last: dt.datetime,
                    exclude: int | None = None) -> list[Interval]:
+    """The patient's appointments holding their time that reach into [first, last)."""
     if patient_id is None:
         return []
     query = (A.select(A.start, A.ends_at)
-             .where(A.patient == patient_id, A.status.in_([s.value for s in _HOLDS_PATIENT]),
-                    A.start < last, A.ends_at > first))
+             .where(A.patient == patient_id, holds_patient(), overlapping(first, last)))
     if exclude is not None:
         query = query.where(A.id != exclude)
-    return [(as_datetime(s), as_datetime(e)) for s, e in query.tuples()]
+    return [(as_moment(s), as_moment(e)) for s, e in query.tuples()]
+
+
+def _patient_days(patient_id: int | None, kind: Kind, first: dt.date, last: dt.date,
+                  exclude: int | None = None) -> set[dt.date]:
+    """The days from `first` to `last` that already hold the patient's one appointment of
+    this kind (one infusion a day); none for a kind the rule does not cover."""
+    if patient_id is None or kind not in KINDS_ONE_A_DAY:
+        return set()
+    query = A.select(A.start).where(A.patient == patient_id, holds_patient_day(),
+                                    in_days(first, last))
+    if exclude is not None:
+        query = query.where(A.id != exclude)
+    return {as_moment(start).date() for (start,) in query.tuples()}
 
 
 # --- free slots ---------------------------------------------------------------------------------
@@ -121,8 +132,10 @@ def _slots(kind, after, count, *, patient_id, duration, exclude_appointment, hor
         with read_snapshot():
             chair_taken = _chair_taken(first, last, exclude_appointment) if chairs else {}
             patient_taken = _patient_taken(patient_id, first, last, exclude_appointment)
+            patient_days = _patient_days(patient_id, kind, day, until, exclude_appointment)
         for slot in free_slots(settings, length, max(after, first), until, chairs=chairs,
-                               chair_taken=chair_taken, patient_taken=patient_taken):
+                               chair_taken=chair_taken, patient_taken=patient_taken,
+                               patient_days=patient_days):
             yield slot
             found += 1
             if found >= count:
@@ -141,9 +154,11 @@ def free_on(kind: Kind | str, day: dt.date, *, patient_id: int | None = None,
     with read_snapshot():
         chair_taken = _chair_taken(first, last) if chairs else {}
         patient_taken = _patient_taken(patient_id, first, last)
+        patient_days = _patient_days(patient_id, kind, day, day)
     after = max(first, clock.now().replace(second=0, microsecond=0))
     return list(free_slots(settings, length, after, day, chairs=chairs,
-                           chair_taken=chair_taken, patient_taken=patient_taken))
+                           chair_taken=chair_taken, patient_taken=patient_taken,
+                           patient_days=patient_days))
 
 
 # --- booking one ------------------------------------------------------------------------------
@@ -157,14 +172,6 @@ def _guarded():
         if is_chair_taken(error):
             raise SlotTaken("someone booked that chair at that time a moment ago") from None
         raise
-
-
-def _lock_patient(patient_id: int) -> m.Patient:
-    query = P.select().where(P.id == patient_id)
-    row = (query if is_sqlite() else query.for_update()).first()
-    if row is None:
-        raise NotFound("that patient is no longer in the database")
-    return row
 
 
 def _chair_for(kind: Kind, chair: str | None, start: dt.datetime, ends: dt.datetime,
@@ -202,14 +209,17 @@ def _book_in_transaction(patient_id: int, kind: Kind, start: dt.datetime, *, sta
     if not fits_hours(settings, start, ends):
         raise Conflict(f"{start:%a %d %b %H:%M}-{ends:%H:%M} is outside opening hours "
                        f"({hours_text(settings)})")
-    _lock_patient(patient_id)
-    if not is_sqlite():  # PostgreSQL: choose the chair with no other booking choosing too
-        list(m.Chair.select(m.Chair.id).order_by(m.Chair.id).for_update())
+    lock_patient(patient_id, P.id)
+    if kind in KINDS_NEEDING_CHAIR:
+        lock_chairs()
     clash = _patient_taken(patient_id, start, ends, replaces)
     if clash:
         s, e = clash[0]
         raise Conflict(f"the patient already has an appointment from {s:%H:%M} to {e:%H:%M} "
                        f"on {s:%a %d %b}")
+    if _patient_days(patient_id, kind, start.date(), start.date(), replaces):
+        raise Conflict(f"the patient already has an {kind.value} on {start:%a %d %b}: "
+                       f"one {kind.value} a day")
     chair_row = _chair_for(kind, chair, start, ends, replaces)
     now = clock.now()
     with _guarded():
@@ -266,23 +276,32 @@ def plan_stabilization_series(patient_id: int, count: int, pattern: Pattern | st
                               first_day: dt.date, preferred: dt.time) -> SeriesPlan:
     """Every date of the series placed in a free chair: a preview, nothing is booked."""
     pattern = series_rules.parse_pattern(pattern) if isinstance(pattern, str) else pattern
+    series_rules.check_count(count)
     settings = clinic_settings()
-    if not P.select().where(P.id == patient_id).exists():
-        raise NotFound("that patient is no longer in the database")
+    with read_snapshot():
+        patient = P.get_or_none(P.id == patient_id)
+        if patient is None:
+            raise NotFound("that patient is no longer in the database")
+        completed, _, booked = _series_counts(patient, clock.today())
+    _check_series_fits(Phase(patient.phase), patient.stabilization_target, completed, booked,
+                       count)
     dates = planned_dates(pattern, first_day, count, settings)
     items = plan_series(dates, preferred, settings,
                         lambda day: free_on(Kind.INFUSION, day, patient_id=patient_id),
-                        _infusion_days(patient_id, dates[0]))
+                        _patient_days(patient_id, Kind.INFUSION, dates[0], dates[-1]))
     return SeriesPlan(patient_id, pattern, preferred, tuple(items))
 
 
-def _infusion_days(patient_id: int, first: dt.date) -> set[dt.date]:
-    """The days from `first` on when the patient already has an infusion (not cancelled
-    or missed)."""
-    query = A.select(A.start).where(A.patient == patient_id, A.kind == Kind.INFUSION.value,
-                                    A.status.in_([s.value for s in _HOLDS_PATIENT]),
-                                    A.start >= start_of_day(first))
-    return {as_datetime(start).date() for (start,) in query.tuples()}
+def _check_series_fits(phase: Phase, target: int, completed: int, booked: int,
+                       count: int) -> None:
+    left = series_left(phase, target, completed, booked)
+    if count <= left:
+        return
+    so_far = (f"{completed} completed and {booked} booked" if phase == Phase.STABILIZATION
+              else f"{booked} booked")
+    raise ValidationError(f"the series target is {target} infusions and {so_far}: "
+                          + (f"at most {left} more" if left else "nothing is left to book")
+                          + " (change the patient's target to book more)")
 
 
 def book_series(plan: SeriesPlan, *, staff: str) -> list[BoardLine]:
@@ -296,6 +315,10 @@ def book_series(plan: SeriesPlan, *, staff: str) -> list[BoardLine]:
     ids = []
     with write_transaction():
         staff_id = audit.staff_id(staff)
+        patient = lock_patient(plan.patient_id)  # another desk may have booked meanwhile
+        completed, _, booked = _series_counts(patient, clock.today())
+        _check_series_fits(Phase(patient.phase), patient.stabilization_target, completed,
+                           booked, len(plan.items))
         for number, item in enumerate(plan.items, start=1):
             try:
                 ids.append(_book_in_transaction(
@@ -337,7 +360,7 @@ def reschedule(appointment_id: int, start: dt.datetime, *, staff: str, reason: s
             new_id = _book_in_transaction(
                 old.patient_id, kind, start, staff_id=audit.staff_id(staff), settings=settings,
                 duration=old.duration_minutes, chair=chair, replaces=appointment_id,
-                reason=f"rescheduled from {as_datetime(old.start):%Y-%m-%d %H:%M}")
+                reason=f"rescheduled from {as_moment(old.start):%Y-%m-%d %H:%M}")
     except SlotTaken as error:
         raise _with_alternatives(error, kind, start, old.patient_id, old.duration_minutes,
                                  appointment_id) from None
@@ -370,11 +393,32 @@ class BookingContext:
     @property
     def series_default(self) -> int:
         """The infusions still to book: the target for a new series, what is left of a
-        series under way."""
-        if self.phase != Phase.STABILIZATION:
-            return self.stabilization_target
-        left = self.stabilization_target - self.infusions_completed - self.infusions_booked
-        return max(1, left)
+        series under way (or planned for an intake patient); 0 when it is all booked."""
+        return series_left(self.phase, self.stabilization_target, self.infusions_completed,
+                           self.infusions_booked)
+
+
+def series_left(phase: Phase, target: int, completed: int, booked: int) -> int:
+    """How many infusions a series may still book without passing the patient's target:
+    an intake patient's booked infusions are their series to come; a stabilization
+    patient's completed and booked ones count; anyone else starts a new series."""
+    if phase == Phase.INTAKE:
+        return max(0, target - booked)
+    if phase == Phase.STABILIZATION:
+        return max(0, target - completed - booked)
+    return target
+
+
+def _series_counts(patient: m.Patient, today: dt.date) -> tuple[int, list[int], int]:
+    """Completed infusions in the phase, the ids booked from today on (soonest first), and
+    how many of those are infusions."""
+    completed = (A.select().where(A.patient == patient.id,
+                                  completed_in_phase(patient.phase_since)).count())
+    ahead = (A.select(A.id, A.kind).where(A.patient == patient.id,
+                                          A.status == Status.BOOKED.value, from_day(today))
+             .order_by(A.start, A.id))
+    rows = list(ahead.tuples())
+    return completed, [aid for aid, _ in rows], sum(k == Kind.INFUSION.value for _, k in rows)
 
 
 def booking_context(patient_id: int, today: dt.date, upcoming: int = 12) -> BookingContext:
@@ -382,16 +426,7 @@ def booking_context(patient_id: int, today: dt.date, upcoming: int = 12) -> Book
         patient = P.get_or_none(P.id == patient_id)
         if patient is None:
             raise NotFound("that patient is no longer in the database")
-        completed = (A.select().where(A.patient == patient_id, A.kind == Kind.INFUSION.value,
-                                      A.status == Status.COMPLETED.value,
-                                      A.start >= start_of_day(patient.phase_since)).count())
-        ahead = (A.select(A.id).where(A.patient == patient_id,
-                                      A.status == Status.BOOKED.value,
-                                      A.start >= start_of_day(today))
-                 .order_by(A.start, A.id))
-        ids = [aid for (aid,) in ahead.tuples()]
-        booked_infusions = (A.select().where(A.id.in_(ids), A.kind == Kind.INFUSION.value)
-                            .count()) if ids else 0
+        completed, ids, booked_infusions = _series_counts(patient, today)
         lines = board_lines(ids[:upcoming], today)
     return BookingContext(patient_id=patient_id, chart=patient.chart_number,
                           name=display_name(patient.last_name, patient.first_name),

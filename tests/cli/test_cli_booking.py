@@ -529,3 +529,17 @@ def test_a_slot_offered_for_a_patient_is_accepted_for_them(cli, clinic):
         out = booked(cli, "--patient", "C-2", "--kind", kind, "--start", offer["start"],
                      *(["--chair", offer["chair"]] if offer["chair"] else []))
         assert out["start"] == offer["start"] and out["chair"] == offer["chair"]
+
+
+def test_book_refuses_a_second_infusion_the_same_day(cli, clinic, db):
+    before = everything(db)
+    result = book(cli, "C-1", "infusion", f"{DAY}T16:00")
+    assert result.code == 2
+    assert one_line_error(result) == ("frontdesk: the patient already has an infusion on "
+                                      "Mon 23 Nov: one infusion a day")
+    assert everything(db) == before
+    # an assessment that day is fine, and slots for the patient skip the day
+    assert booked(cli, "--patient", "C-1", "--kind", "assessment",
+                  "--start", f"{DAY}T16:00")["kind"] == "assessment"
+    offered = slots(cli, "infusion", "--from", f"{DAY}T08:00", "--patient", "C-1")
+    assert offered and all(not s["start"].startswith(DAY) for s in offered)

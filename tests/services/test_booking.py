@@ -21,7 +21,8 @@ from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.connection import write_transaction
 from frontdesk.domain.errors import Conflict, NotFound, ValidationError
-from frontdesk.domain.model import Kind, Phase, Status, intervals_overlap
+from frontdesk.domain.model import (Kind, Phase, Status, holds_chair, holds_patient,
+                                    holds_patient_day, intervals_overlap)
 from frontdesk.domain.series import Pattern
 from frontdesk.domain.slots import Slot, SlotTaken, free_slots
 from frontdesk.domain.validation import name_key
@@ -208,7 +209,7 @@ def test_outside_opening_hours_is_refused(db_path, start):
 def test_from_opening_to_closing_is_inside(db_path):
     pid = add_patient()
     assert book(pid, INF, at(MONDAY, 8), staff=STAFF).start == at(MONDAY, 8)
-    assert book(pid, INF, at(MONDAY, 16, 30), staff=STAFF).ends_at == at(MONDAY, 18)
+    assert book(add_patient(), INF, at(MONDAY, 16, 30), staff=STAFF).ends_at == at(MONDAY, 18)
     assert book(pid, CONSULT, at(MONDAY, 9, 37), staff=STAFF).start == at(MONDAY, 9, 37)
 
 
@@ -554,7 +555,12 @@ def test_series_default_is_what_is_left_of_a_series_under_way(any_db):
                                                              (at(TUESDAY, 9), CONSULT)]
     for day in (WEDNESDAY, THURSDAY, FRIDAY):
         book(pid, INF, at(day, 9), staff=STAFF)
-    assert booking_context(pid, SATURDAY).series_default == 1  # all booked: at least one
+    context = booking_context(pid, SATURDAY)
+    assert context.series_default == 0  # all booked: nothing left, never past the target
+    with pytest.raises(ValidationError, match="target is 6 infusions and 2 completed and 4 "
+                                              "booked: nothing is left to book"):
+        plan_stabilization_series(pid, 1, "every-day", SATURDAY + dt.timedelta(days=9),
+                                  dt.time(9))
 
 
 def test_booking_context_of_an_unknown_patient(db_path):
@@ -681,13 +687,71 @@ def test_find_slots_agrees_with_the_domain_on_random_clinics(db_path, visits, no
         A.start, A.ends_at, A.kind, A.status, m.Chair.name, A.patient)
         .join(m.Chair, JOIN.LEFT_OUTER).tuples()]
     chair_taken = {c: [(s, e) for s, e, k, st_, name, _ in rows
-                       if name == c and k == "infusion" and st_ != "cancelled"]
+                       if name == c and holds_chair(k, st_, name)]
                    for c in CHAIRS}
     patient_taken = [(s, e) for s, e, _, st_, _, p in rows
-                     if p == patient and st_ not in ("cancelled", "no_show")]
+                     if p == patient and holds_patient(st_)]
+    patient_days = {s.date() for s, _, k, st_, _, p in rows
+                    if p == patient and kind == INF and holds_patient_day(k, st_)}
     expected = list(free_slots(booking.ClinicSettings(), 90 if kind == INF else 60,
                                now.replace(second=0), now.date() + dt.timedelta(days=8),
                                chairs=CHAIRS if kind == INF else None,
-                               chair_taken=chair_taken, patient_taken=patient_taken))
+                               chair_taken=chair_taken, patient_taken=patient_taken,
+                               patient_days=patient_days))
     assert got == expected
     assert all(s.start >= now for s in got)
+
+
+# --- one infusion a patient a day (DOMAIN.md), for every way of booking ------------------------
+
+def test_a_second_infusion_the_same_day_is_refused(any_db):
+    pid = add_patient()
+    book(pid, INF, at(FRIDAY, 8), staff=STAFF)
+    with pytest.raises(Conflict, match="already has an infusion on Fri 27 Nov: one infusion"):
+        book(pid, INF, at(FRIDAY, 16, 30), staff=STAFF)
+    # another kind the same day, and an infusion the next open day, are fine
+    assert book(pid, CONSULT, at(FRIDAY, 12), staff=STAFF).kind == CONSULT
+    assert book(pid, INF, at(MONDAY, 16, 30), staff=STAFF).kind == INF
+
+
+def test_a_cancelled_or_missed_infusion_frees_the_day(any_db):
+    pid = add_patient()
+    dropped = book(pid, INF, at(MONDAY, 8), staff=STAFF)
+    cancel(dropped.id, staff=STAFF, reason="sick")
+    assert book(pid, INF, at(MONDAY, 14), staff=STAFF).start == at(MONDAY, 14)
+
+
+def test_slots_offer_no_start_on_a_day_the_patient_has_an_infusion(any_db):
+    pid = add_patient()
+    book(pid, INF, at(MONDAY, 8), staff=STAFF)
+    slots = find_slots(INF, at(MONDAY, 8), 5, patient_id=pid)
+    assert slots and all(s.day == TUESDAY for s in slots)
+    assert free_on(INF, MONDAY, patient_id=pid) == []
+    # consults are not one a day: Monday after the infusion is offered
+    assert find_slots(CONSULT, at(MONDAY, 8), 1, patient_id=pid)[0].start == at(MONDAY, 9, 30)
+    # without the patient, Monday is free
+    assert find_slots(INF, at(MONDAY, 8), 1)[0].day == MONDAY
+
+
+def test_a_move_within_the_same_day_is_not_refused_by_itself(any_db):
+    pid = add_patient()
+    first = book(pid, INF, at(MONDAY, 8), staff=STAFF)
+    moved = reschedule(first.id, at(MONDAY, 14), staff=STAFF, reason="asked")
+    assert moved.booked.start == at(MONDAY, 14)
+    other = book(pid, INF, at(TUESDAY, 8), staff=STAFF)
+    with pytest.raises(Conflict, match="one infusion a day"):
+        reschedule(other.id, at(MONDAY, 16), staff=STAFF, reason="asked")
+    assert A.get_by_id(other.id).status == "booked"  # all or nothing
+
+
+def test_the_series_default_counts_an_intake_patients_booked_infusions(any_db):
+    pid = add_patient(phase=Phase.INTAKE, target=6)
+    for day in (MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY):
+        book(pid, INF, at(day, 9), staff=STAFF)
+    context = booking_context(pid, SATURDAY)
+    assert (context.infusions_booked, context.series_default) == (5, 1)
+    with pytest.raises(ValidationError, match="target is 6 infusions and 5 booked: at most 1"):
+        plan_stabilization_series(pid, 6, "every-day", D(2026, 11, 30), dt.time(9))
+    plan = plan_stabilization_series(pid, 1, "every-day", D(2026, 11, 30), dt.time(9))
+    assert len(book_series(plan, staff=STAFF)) == 1
+    assert booking_context(pid, SATURDAY).series_default == 0
