@@ -192,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("appointment_id", type=_appointment_id, metavar="APPOINTMENT_ID")
     status.add_argument("status", metavar="STATUS", help=", ".join(Status))
     status.add_argument("--reason", default="", metavar="TEXT", help="why (kept with the change)")
+    status.add_argument("--force", action="store_true",
+                        help="confirm a change that needs it (a no-show before the start "
+                             "time, any change to a past day's appointment); recorded")
     status.add_argument("--staff", default="cli", metavar="USERNAME",
                         help="who is making the change (audit trail)")
     return parser
@@ -541,7 +544,14 @@ def cmd_set_status(args) -> int:
     wanted = args.status.strip().lower().replace("-", "_")
     if wanted not in set(Status):
         wanted = args.status  # refused with the text as typed
-    change = flow.set_status(args.appointment_id, wanted, staff=args.staff, reason=args.reason)
+    from frontdesk.domain.status_flow import NeedsConfirmation
+    try:
+        change = flow.set_status(args.appointment_id, wanted, staff=args.staff,
+                                 reason=args.reason, confirmed=args.force)
+    except NeedsConfirmation as refused:
+        print(f"frontdesk: {refused.why} needs an explicit confirmation: nothing was "
+              f"changed; --force confirms it", file=sys.stderr)
+        return EXIT_USAGE
     out = reports.appointment_dict(flow.appointment_line(change.appointment_id))
     if change.phase_moved:
         before, after = change.phase_moved

@@ -346,10 +346,56 @@ def test_cancelling_three_days_ahead_is_not_late(cli, db, clinic):
 
 
 def test_no_show(cli, db, clinic):
+    # the time of day is the real one: before 15:00 a no-show needs --force, after it not
     aid = appt_id(db, "C-5", f"{DAY}T15:00")
-    assert moved(cli, aid, "no_show")["status"] == "no_show"
-    assert moved(cli, appt_id(db, "C-4", f"{DAY}T09:00"), "no-show")["status"] == "no_show"
+    assert moved(cli, aid, "no_show", "--force")["status"] == "no_show"
+    assert moved(cli, appt_id(db, "C-4", f"{DAY}T09:00"), "no-show",
+                 "--force")["status"] == "no_show"
     assert stored(db, aid)["late"] == 0
+
+
+# --- the day a change is made on (DOMAIN.md; issue 14) -----------------------------------------
+
+AHEAD = "2026-11-26T08:00"  # C-5's infusion, three days after DAY
+
+
+@pytest.mark.parametrize("more", [(), ("--force",)])
+def test_arriving_a_week_ahead_is_refused(cli, db, clinic, more):
+    aid = appt_id(db, "C-5", AHEAD)
+    before = everything(db)
+    result = set_status(cli, aid, "arrived", *more)
+    assert result.code == 2
+    assert one_line_error(result) == ("frontdesk: arriving is for today's appointments: "
+                                      "this infusion is on Thu 26 Nov")
+    assert result.out == "" and everything(db) == before
+
+
+def test_a_no_show_before_the_start_needs_force(cli, db, clinic):
+    aid = appt_id(db, "C-5", AHEAD)
+    before = everything(db)
+    result = set_status(cli, aid, "no-show", "--reason", "phoned")
+    assert result.code == 2
+    assert one_line_error(result) == (
+        "frontdesk: a no-show before the start time (08:00) needs an explicit confirmation: "
+        "nothing was changed; --force confirms it")
+    assert everything(db) == before
+    assert moved(cli, aid, "no-show", "--reason", "phoned", "--force")["status"] == "no_show"
+    assert events(db, aid)[-1] == ("booked", "no_show", "cli", "phoned; confirmed: a no-show "
+                                   "before the start time (08:00)")
+
+
+def test_a_past_days_change_needs_force(cli, db, clinic):
+    aid = appt_id(db, "C-5", f"{DAY}T15:00")
+    before = everything(db)
+    result = set_status(cli, aid, "cancelled", today="2026-11-24")
+    assert result.code == 2
+    assert "a change to a past day's appointment (Mon 23 Nov)" in one_line_error(result)
+    assert "--force" in one_line_error(result)
+    assert everything(db) == before
+    moved(cli, aid, "cancelled", "--force", today="2026-11-24")
+    assert stored(db, aid)["status"] == "cancelled"
+    assert events(db, aid)[-1][3] == "confirmed: a change to a past day's appointment " \
+                                     "(Mon 23 Nov)"
 
 
 # --- phases moved by a completed infusion ------------------------------------------------------
