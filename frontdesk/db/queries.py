@@ -110,3 +110,12 @@ def lock_chairs() -> None:
     or putting an appointment back into one, waits for the others, so the chair guard never
     refuses a choice made on a stale read."""
     lock_rows(m.Chair.select(m.Chair.id).order_by(m.Chair.id))
+
+
+# --- order --------------------------------------------------------------------------------------
+
+def agenda_order() -> tuple:
+    """A day's appointments as every agenda lists them (board, calendar, day sheet): by start,
+    then chair (none last), then patient name. Needs Patient joined, and Chair left-joined."""
+    return (A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
+            P.search_key, A.id)

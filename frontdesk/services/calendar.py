@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from frontdesk.db import models as m
-from frontdesk.domain.dates import start_of_day, start_of_next_day
+from frontdesk.db.dialect import as_day, day_of
+from frontdesk.db.queries import agenda_order, in_days, on_day
 from frontdesk.domain.lists import display_name
 from frontdesk.domain.model import Kind, Status
-from frontdesk.services.lists import as_date, as_datetime
+from frontdesk.services.lists import as_datetime
 
 A = m.Appointment
 P = m.Patient
@@ -33,12 +34,11 @@ class AgendaLine:
 def day_counts(first: dt.date, last: dt.date) -> dict[dt.date, int]:
     """Appointments that are still on (not cancelled) per day, first..last inclusive;
     days without any are left out."""
-    day = fn.DATE(A.start)
+    day = day_of(A.start)
     query = (A.select(day, fn.COUNT(A.id))
-             .where(A.start >= start_of_day(first), A.start < start_of_next_day(last),
-                    A.status != Status.CANCELLED.value)
+             .where(in_days(first, last), A.status != Status.CANCELLED.value)
              .group_by(day).tuples())
-    return {as_date(when): n for when, n in query}
+    return {as_day(when): n for when, n in query}
 
 
 def day_agenda(day: dt.date) -> list[AgendaLine]:
@@ -46,10 +46,7 @@ def day_agenda(day: dt.date) -> list[AgendaLine]:
     query = (A.select(A.id, A.start, A.duration_minutes, m.Chair.name, P.id, P.chart_number,
                       P.last_name, P.first_name, A.kind, A.status)
              .join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
-             .where(A.start >= start_of_day(day), A.start < start_of_next_day(day))
-             .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
-                       P.search_key, A.id)
-             .tuples())
+             .where(on_day(day)).order_by(*agenda_order()).tuples())
     return [AgendaLine(id=aid, start=as_datetime(start), duration_minutes=minutes, chair=chair,
                        patient_id=pid, chart=chart, name=display_name(last, first),
                        kind=Kind(kind), status=Status(status))

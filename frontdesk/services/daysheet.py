@@ -19,7 +19,7 @@ from peewee import JOIN
 from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.connection import read_snapshot
-from frontdesk.domain.dates import start_of_day, start_of_next_day
+from frontdesk.db.queries import agenda_order, on_day
 from frontdesk.domain.lists import display_name
 from frontdesk.domain.model import STATUS_WORDS, Kind, Status
 from frontdesk.services.clinic import clinic_settings
@@ -104,10 +104,7 @@ def day_sheet(day: dt.date) -> DaySheet:
                      P.chart_number, P.last_name, P.first_name, A.kind, A.status, A.status_at,
                      A.late_cancellation, A.cancel_reason)
             .join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
-            .where(A.start >= start_of_day(day), A.start < start_of_next_day(day))
-            .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
-                      P.search_key, A.id)
-            .tuples())
+            .where(on_day(day)).order_by(*agenda_order()).tuples())
     lines = []
     for (aid, start, ends_at, minutes, chair, chart, last, first, kind, status, status_at,
          late, reason) in rows:

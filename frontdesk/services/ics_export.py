@@ -24,7 +24,7 @@ from peewee import JOIN
 from frontdesk import __version__, clock
 from frontdesk.db import models as m
 from frontdesk.db.connection import read_snapshot
-from frontdesk.domain.dates import start_of_day, start_of_next_day
+from frontdesk.db.queries import from_day, on_day
 from frontdesk.domain.errors import NotFound
 from frontdesk.domain.lists import display_name
 from frontdesk.domain.model import STATUS_WORDS, Kind, Status
@@ -140,7 +140,7 @@ def _minutes(a: _Appointment) -> int:
 def day_calendar(day: dt.date) -> IcsFile:
     """Every appointment of the day that is not cancelled, for the staff's calendars."""
     clinic, stamp, appointments = _read(
-        (A.start >= start_of_day(day)) & (A.start < start_of_next_day(day)))
+        on_day(day))
     name = f"{clinic}: {day:%A} {day.isoformat()}"
     cal = _calendar(name)
     now = _now_utc()
@@ -164,7 +164,7 @@ def patient_calendar(patient_id: int, since: dt.date) -> IcsFile:
     if P.get_or_none(P.id == patient_id) is None:
         raise NotFound("there is no such patient")
     clinic, stamp, appointments = _read((A.patient == patient_id)
-                                        & (A.start >= start_of_day(since)))
+                                        & from_day(since))
     name = f"{clinic}: appointments"
     cal = _calendar(name)
     now = _now_utc()

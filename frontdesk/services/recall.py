@@ -10,7 +10,7 @@ from peewee import fn
 from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.connection import write_transaction
-from frontdesk.domain.dates import start_of_day
+from frontdesk.db.queries import on_day
 from frontdesk.domain.errors import NotFound, ValidationError
 from frontdesk.domain.recall import CallOutcome, check_call_back, describe, parse_outcome
 from frontdesk.services import audit
@@ -62,8 +62,7 @@ def calls_of(patient_id: int, limit: int = 20) -> list[RecallCallLine]:
 
 def called_on(day: dt.date):
     """Ids of the patients called on a day (a subquery)."""
-    return C.select(C.patient).where(C.at >= start_of_day(day),
-                                     C.at < start_of_day(day + dt.timedelta(days=1)))
+    return C.select(C.patient).where(on_day(day, C.at))
 
 
 def last_calls(patient_ids: list[int]) -> dict[int, str]:
