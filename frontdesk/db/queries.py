@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peewee import Case, fn
+
 from frontdesk.db import models as m
-from frontdesk.db.dialect import for_update, lock_rows
+from frontdesk.db.dialect import day_of, for_update, lock_rows
 from frontdesk.domain.dates import start_of_day, start_of_next_day
 from frontdesk.domain.errors import NotFound
 from frontdesk.domain.model import (FREES_CHAIR, FREES_PATIENT, KINDS_NEEDING_CHAIR,
@@ -43,9 +45,11 @@ def in_days(first: dt.date, last: dt.date, column=None):
     return (column >= start_of_day(first)) & (column < start_of_next_day(last))
 
 
-def from_day(day: dt.date, column=None):
-    """`column` falls on `day` or later."""
-    return (A.start if column is None else column) >= start_of_day(day)
+def from_day(day, column=None):
+    """`column` falls on `day` or later (`day`: a date, or a day read in SQL, such as the
+    phase_since of phase_as_of)."""
+    bound = start_of_day(day) if isinstance(day, dt.date) else day
+    return (A.start if column is None else column) >= bound
 
 
 def by_end_of(day: dt.date, column=None):
@@ -87,9 +91,9 @@ def completed_infusions():
     return (A.kind == Kind.INFUSION.value) & (A.status == Status.COMPLETED.value)
 
 
-def completed_in_phase(since: dt.date, by: dt.date | None = None):
-    """Completed infusions from the phase's first day (`since`) on, and up to the end of `by`
-    when given: DOMAIN.md's k."""
+def completed_in_phase(since, by: dt.date | None = None):
+    """Completed infusions from the phase's first day (`since`: a date, or the phase_since of
+    phase_as_of) on, and up to the end of `by` when given: DOMAIN.md's k."""
     where = completed_infusions() & from_day(since)
     return where & by_end_of(by) if by is not None else where
 
@@ -110,6 +114,37 @@ def lock_chairs() -> None:
     or putting an appointment back into one, waits for the others, so the chair guard never
     refuses a choice made on a stale read."""
     lock_rows(m.Chair.select(m.Chair.id).order_by(m.Chair.id))
+
+
+# --- phases as of a day (domain.phases.phase_as_of) -----------------------------------------
+
+def registered_by(day: dt.date):
+    """The patient was registered on or before `day` (one registered later counts for nothing
+    as of `day`)."""
+    return P.registered_on <= day
+
+
+def phase_as_of(day: dt.date):
+    """(phase, phase_since) of the patient at the end of `day`, as two SQL expressions over
+    Patient: the twin of domain.phases.phase_in_history (registered_by is the other half of
+    phase_as_of). The first change after `day` (by at, then id) says what it changed from and
+    since when; with none, the stored columns are the answer."""
+    after = m.PhaseChange.alias("change_after")
+    before = m.PhaseChange.alias("change_before")
+    end = start_of_next_day(day)
+
+    def first_change_after(value):
+        return (after.select(value).where(after.patient == P.id, after.at >= end)
+                .order_by(after.at, after.id).limit(1))
+
+    latest_before = before.select(fn.MAX(before.at)).where(before.patient == P.id,
+                                                            before.at < end)
+    began = fn.COALESCE(after.from_since, day_of(latest_before),
+                        Case(None, [(after.from_phase.is_null(), day_of(after.at))],
+                             P.registered_on))
+    phase = fn.COALESCE(first_change_after(fn.COALESCE(after.from_phase, after.to_phase)),
+                        P.phase)
+    return phase, fn.COALESCE(first_change_after(began), P.phase_since)
 
 
 # --- order --------------------------------------------------------------------------------------

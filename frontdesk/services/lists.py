@@ -1,7 +1,7 @@
 """The three lists of DOMAIN.md, computed in SQL.
 
 The database narrows each list to its members with correlated subqueries on the
-appointment indexes; Python only finishes the (short) result rows with the same domain
+appointment indexes (and, for a past day, on the phase history: phase_as_of); Python only finishes the (short) result rows with the same domain
 functions the reference implementation in domain.lists uses.
 """
 
@@ -11,32 +11,31 @@ import datetime as dt
 
 from peewee import Case, fn
 
+from frontdesk import clock
 from frontdesk.db import models as m
+from frontdesk.db import queries as q
 from frontdesk.db.connection import read_snapshot
+from frontdesk.db.dialect import as_day, as_moment
 from frontdesk.domain import lists as rules
-from frontdesk.domain.dates import latest_start_reaching, start_of_day, start_of_next_day
-from frontdesk.domain.model import MAINTENANCE_INTERVAL_RANGE, SEEN_STATUSES, Kind, Phase, Status
+from frontdesk.domain.dates import latest_start_reaching, start_of_next_day
+from frontdesk.domain.model import MAINTENANCE_INTERVAL_RANGE, Kind, Phase, Status
 
 P = m.Patient
 A = m.Appointment
 
-
-def as_date(value) -> dt.date | None:
-    """A start from an aggregate: SQLite hands back text, PostgreSQL a datetime."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+#: A day or a timestamp read raw from SQL (the names other services know them by).
+as_date = as_day
+as_datetime = as_moment
 
 
-def as_datetime(value) -> dt.datetime | None:
-    """A datetime column read raw: SQLite may hand back text."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
+def phase_as_of(as_of: dt.date):
+    """(phase, phase_since) of the patient at the end of `as_of`, as SQL expressions
+    (DOMAIN.md "as of D"; queries.phase_as_of). Every phase change is stamped with the
+    clock's now, so from today on none comes after the day and the stored columns are the
+    answer: the history is read only for a past day."""
+    if as_of >= clock.today():
+        return P.phase, P.phase_since
+    return q.phase_as_of(as_of)
 
 
 def of_patient(*conditions):
@@ -48,16 +47,22 @@ def infusions(status: Status, *conditions):
 
 
 def completed_infusions_by(as_of: dt.date, *extra):
-    return infusions(Status.COMPLETED, A.start < start_of_next_day(as_of), *extra)
+    return of_patient(q.completed_infusions(), q.by_end_of(as_of), *extra)
 
 
 def last_completed_infusion(as_of: dt.date, *extra):
     return completed_infusions_by(as_of, *extra).select(fn.MAX(A.start))
 
 
+def completed_in_phase(since, as_of: dt.date, *columns):
+    """The patient's completed infusions from `since` (a phase_as_of phase_since) to the end
+    of `as_of`: k is their count."""
+    return of_patient(q.completed_in_phase(since, as_of)).select(*columns)
+
+
 def next_booked(as_of: dt.date, *extra):
-    return of_patient(A.status == Status.BOOKED.value,
-                       A.start >= start_of_day(as_of), *extra).select(fn.MIN(A.start))
+    return of_patient(A.status == Status.BOOKED.value, q.from_day(as_of),
+                      *extra).select(fn.MIN(A.start))
 
 
 # The subqueries above are shared with services.patients (the desk's rows).
@@ -65,30 +70,32 @@ def next_booked(as_of: dt.date, *extra):
 # the census can count members without building the rows.
 
 def _mid_stabilization_members(as_of: dt.date) -> list:
-    return [P.phase == Phase.STABILIZATION.value]
+    phase, _ = phase_as_of(as_of)
+    return [q.registered_by(as_of), phase == Phase.STABILIZATION.value]
 
 
 def mid_stabilization(as_of: dt.date) -> list[rules.StabilizationEntry]:
-    since_phase = A.start >= P.phase_since
+    _, since = phase_as_of(as_of)
     query = (P.select(
-        P.chart_number, P.last_name, P.first_name, P.phase_since, P.stabilization_target,
-        completed_infusions_by(as_of, since_phase).select(fn.COUNT(A.id)).alias("k"),
-        last_completed_infusion(as_of, since_phase).alias("last_in_phase"),
+        P.chart_number, P.last_name, P.first_name, since.alias("since"),
+        P.stabilization_target,
+        completed_in_phase(since, as_of, fn.COUNT(A.id)).alias("k"),
+        completed_in_phase(since, as_of, fn.MAX(A.start)).alias("last_in_phase"),
         last_completed_infusion(as_of).alias("last_ever"),
         next_booked(as_of, A.kind == Kind.INFUSION.value).alias("next_infusion"))
         .where(*_mid_stabilization_members(as_of)))
     entries = []
     for row in query.dicts():
-        next_infusion = as_date(row["next_infusion"])
+        next_infusion = as_day(row["next_infusion"])
         entries.append(rules.StabilizationEntry(
             patient_id=row["chart_number"],
             name=rules.display_name(row["last_name"], row["first_name"]),
             infusions_completed=row["k"],
             target=row["stabilization_target"],
-            last_infusion=as_date(row["last_ever"]),
+            last_infusion=as_day(row["last_ever"]),
             next_infusion=next_infusion,
-            stalled=rules.is_stalled(phase_since=row["phase_since"],
-                                     last_completed_since_phase=as_date(row["last_in_phase"]),
+            stalled=rules.is_stalled(phase_since=as_day(row["since"]),
+                                     last_completed_since_phase=as_day(row["last_in_phase"]),
                                      has_booked_infusion=next_infusion is not None,
                                      as_of=as_of)))
     return entries
@@ -102,24 +109,26 @@ def _due_for_maintenance_members(as_of: dt.date) -> list:
         (months, start_of_next_day(latest_start_reaching(window_end, months)))
         for months in MAINTENANCE_INTERVAL_RANGE])
     completed = completed_infusions_by(as_of)
-    booked = infusions(Status.BOOKED, A.start >= start_of_day(as_of))
-    return [P.phase == Phase.MAINTENANCE.value,
+    booked = infusions(Status.BOOKED, q.from_day(as_of))
+    phase, since = phase_as_of(as_of)
+    return [q.registered_by(as_of), phase == Phase.MAINTENANCE.value,
             ~fn.EXISTS(booked),
-            (~fn.EXISTS(completed) & (P.phase_since <= window_end))
+            (~fn.EXISTS(completed) & (since <= window_end))
             | (last_completed_infusion(as_of) < threshold)]
 
 
 def due_for_maintenance(as_of: dt.date) -> list[rules.MaintenanceDueEntry]:
-    query = (P.select(P.chart_number, P.last_name, P.first_name, P.phase_since,
+    _, since = phase_as_of(as_of)
+    query = (P.select(P.chart_number, P.last_name, P.first_name, since.alias("since"),
                       P.maintenance_interval_months,
                       last_completed_infusion(as_of).alias("last_infusion"))
              .where(*_due_for_maintenance_members(as_of)))
     entries = []
     for row in query.dicts():
-        last_infusion = as_date(row["last_infusion"])
+        last_infusion = as_day(row["last_infusion"])
         due = rules.due_on(last_infusion=last_infusion,
                            interval_months=row["maintenance_interval_months"],
-                           phase_since=row["phase_since"])
+                           phase_since=as_day(row["since"]))
         entries.append(rules.MaintenanceDueEntry(
             patient_id=row["chart_number"],
             name=rules.display_name(row["last_name"], row["first_name"]),
@@ -128,26 +137,27 @@ def due_for_maintenance(as_of: dt.date) -> list[rules.MaintenanceDueEntry]:
 
 
 def seen_by(as_of: dt.date, *conditions):
-    return of_patient(A.status.in_([s.value for s in SEEN_STATUSES]),
-                       A.start < start_of_next_day(as_of), *conditions)
+    return of_patient(q.seen(), q.by_end_of(as_of), *conditions)
 
 
 def _not_seen_members(as_of: dt.date) -> list:
     cutoff = rules.not_seen_cutoff(as_of)
-    return [P.phase != Phase.DISCHARGED.value,
-            ~fn.EXISTS(seen_by(as_of, A.start >= start_of_day(cutoff))),
+    phase, _ = phase_as_of(as_of)
+    return [q.registered_by(as_of), phase != Phase.DISCHARGED.value,
+            ~fn.EXISTS(seen_by(as_of, q.from_day(cutoff))),
             fn.EXISTS(seen_by(as_of)) | (P.registered_on < cutoff)]
 
 
 def not_seen_over_a_month(as_of: dt.date) -> list[rules.NotSeenEntry]:
     last_seen = seen_by(as_of).select(fn.MAX(A.start))
-    query = (P.select(P.chart_number, P.last_name, P.first_name, P.phase,
+    phase, _ = phase_as_of(as_of)
+    query = (P.select(P.chart_number, P.last_name, P.first_name, phase.alias("phase"),
                       last_seen.alias("last_seen"), next_booked(as_of).alias("next_booked"))
              .where(*_not_seen_members(as_of)))
     return [rules.NotSeenEntry(patient_id=row["chart_number"],
                                name=rules.display_name(row["last_name"], row["first_name"]),
-                               phase=Phase(row["phase"]), last_seen=as_date(row["last_seen"]),
-                               next_booked=as_date(row["next_booked"]))
+                               phase=Phase(row["phase"]), last_seen=as_day(row["last_seen"]),
+                               next_booked=as_day(row["next_booked"]))
             for row in query.dicts()]
 
 

@@ -1,5 +1,6 @@
 """The lists computed in SQL (services.lists) agree with the reference rules (domain.lists)
-on randomly generated clinics, at as-of dates chosen to hit calendar edges."""
+on randomly generated clinics with phase histories, at as-of dates chosen to hit calendar
+edges, today's and past ones, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.bulk import insert_rows
 from frontdesk.db.connection import write_transaction
 from frontdesk.domain.lists import PatientRecord, Visit, compute_lists
 from frontdesk.domain.model import Kind, Phase, Status
+from frontdesk.domain.phases import PhaseChange
 from frontdesk.services.lists import desk_lists
 
 from chair_support import ChairPlan
@@ -35,10 +38,39 @@ def _day_offsets():
 
 
 @st.composite
+def histories(draw, base: dt.date, registered_on: dt.date):
+    """A phase history as the clinic writes one (each change from the phase the one before
+    moved to; the first from nothing on the registration day, or from a phase when the
+    history does not reach back; from_since recorded by the desk, not by imports)."""
+    n = draw(st.sampled_from([0, 0, 1, 2, 3]))
+    if n == 0:
+        return ()
+    from_nothing = draw(st.booleans())
+    day = registered_on if from_nothing else base + dt.timedelta(days=draw(_day_offsets()))
+    phase, since, changes = None if from_nothing else draw(st.sampled_from(list(Phase))), None, []
+    for _ in range(n):
+        to = draw(st.sampled_from(list(Phase)))
+        at = dt.datetime.combine(day, dt.time(draw(st.sampled_from([0, 9, 23])), 15))
+        recorded = since if since is not None and draw(st.booleans()) else None
+        changes.append(PhaseChange(at=at, from_phase=phase, to_phase=to, from_since=recorded))
+        phase, since = to, day
+        day += dt.timedelta(days=draw(st.sampled_from([0, 1, 7, 8, 29, 31])))
+    return tuple(changes)
+
+
+@st.composite
 def clinics(draw):
+    """(patients, as_of, today): today is as_of when no change comes after it, else the day
+    of the latest change (changes are stamped with the clock, so none is after today)."""
     base = draw(st.sampled_from(AS_OF_DATES))
     patients = []
     for n in range(draw(st.integers(1, 12))):
+        registered_on = base + dt.timedelta(days=draw(_day_offsets()))
+        history = draw(histories(base, registered_on))
+        phase = draw(st.sampled_from(list(Phase)))
+        phase_since = base + dt.timedelta(days=draw(_day_offsets()))
+        if history:  # the stored columns are where the history ends
+            phase, phase_since = history[-1].to_phase, history[-1].at.date()
         visits = tuple(
             Visit(start=dt.datetime.combine(base + dt.timedelta(days=draw(_day_offsets())),
                                             dt.time(draw(st.sampled_from([8, 9, 12, 16])), 30)),
@@ -49,14 +81,15 @@ def clinics(draw):
             patient_id=f"P-{n:03d}",
             last_name=draw(st.sampled_from(["Núñez", "Nunez", "O'Brien", "Abe", "Zoë"])),
             first_name=draw(st.sampled_from(["Ana", "Bo", "X"])),
-            phase=draw(st.sampled_from(list(Phase))),
-            phase_since=base + dt.timedelta(days=draw(_day_offsets())),
-            registered_on=base + dt.timedelta(days=draw(_day_offsets())),
+            phase=phase, phase_since=phase_since, registered_on=registered_on,
             stabilization_target=draw(st.integers(3, 8)),
             maintenance_interval_months=draw(st.integers(1, 12)),
-            visits=visits))
-    as_of = base + dt.timedelta(days=draw(st.sampled_from([0, 0, 0, 1, -1, 7])))
-    return patients, as_of
+            visits=visits, history=history))
+    as_of = base + dt.timedelta(days=draw(st.sampled_from([0, 0, 0, 1, -1, 7, -40])))
+    today = max([as_of, *(c.at.date() for p in patients for c in p.history)])
+    if today > as_of and draw(st.booleans()):
+        today += dt.timedelta(days=draw(st.sampled_from([1, 30])))
+    return patients, as_of, today
 
 
 def _store(patients: list[PatientRecord]) -> None:
@@ -89,6 +122,11 @@ def _store(patients: list[PatientRecord]) -> None:
                       p.maintenance_interval_months, p.registered_on, NOW, NOW)
                      for p in patients])
         ids = dict(m.Patient.select(m.Patient.chart_number, m.Patient.id).tuples())
+        insert_rows(m.PhaseChange, ["patient", "at", "staff", "from_phase", "to_phase",
+                                    "reason", "from_since"],
+                    [(ids[p.patient_id], c.at, staff, c.from_phase and c.from_phase.value,
+                      c.to_phase.value, "", c.from_since)
+                     for p in patients for c in p.history])
         insert_rows(m.Appointment, ["patient", "kind", "start", "duration_minutes", "ends_at",
                                     "chair", "status", "status_at", "status_by", "booked_at",
                                     "booked_by"],
@@ -101,9 +139,10 @@ def _store(patients: list[PatientRecord]) -> None:
 
 @examples(150)
 @given(clinic=clinics())
-def test_sql_lists_agree_with_the_rules(db_path, clinic):
-    patients, as_of = clinic
+def test_sql_lists_agree_with_the_rules(any_db, clinic):
+    patients, as_of, today = clinic
     _store(patients)
+    clock.set_today(today)
     assert desk_lists(as_of) == compute_lists(patients, as_of)
 
 
@@ -135,10 +174,11 @@ def test_agreement_is_not_vacuous(db_path):
 
 @examples(60)
 @given(clinic=clinics())
-def test_list_sizes_count_the_same_members(db_path, clinic):
+def test_list_sizes_count_the_same_members(any_db, clinic):
     from frontdesk.services.lists import list_sizes
-    patients, as_of = clinic
+    patients, as_of, today = clinic
     _store(patients)
+    clock.set_today(today)
     expected = compute_lists(patients, as_of)
     assert list_sizes(as_of) == {name: len(getattr(expected, name)) for name in
                                  ("mid_stabilization", "due_for_maintenance",
