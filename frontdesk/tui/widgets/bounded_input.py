@@ -40,6 +40,7 @@ class BoundedInput(Input):
             super()._on_paste(event)
         finally:
             self._pasting = False
+        event.prevent_default()  # done: Textual would otherwise call Input's handler again
 
     def replace(self, text: str, start: int, end: int) -> None:
         if self.max_length:
