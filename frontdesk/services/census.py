@@ -7,15 +7,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
-from peewee import fn
+from peewee import SQL, fn
 
 from frontdesk.db import models as m
+from frontdesk.db import queries as q
 from frontdesk.db.connection import read_snapshot
-from frontdesk.domain.dates import start_of_day, start_of_next_day
+from frontdesk.db.dialect import as_day, day_of
 from frontdesk.domain.model import ACTIVE_PHASES, SEEN_STATUSES, Kind, Phase, Status
 from frontdesk.services import lists
 from frontdesk.services.clinic import clinic_settings
-from frontdesk.services.lists import as_date
 
 A = m.Appointment
 _SEEN = [s.value for s in SEEN_STATUSES]
@@ -134,10 +134,6 @@ class Census:
         return self.by_status[Status.NO_SHOW.value]
 
 
-def _between(first: dt.date, last: dt.date):
-    return (A.start >= start_of_day(first)) & (A.start < start_of_next_day(last))
-
-
 def days_between(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
@@ -154,17 +150,17 @@ def daily_figures(first: dt.date, last: dt.date, *, new_patients: bool = True) -
     settings = clinic_settings()
     with read_snapshot():
         chairs = _active_chairs()
-        day = fn.DATE(A.start)
+        day = day_of(A.start)
         by_status = {d: {s.value: 0 for s in Status} for d in days_between(first, last)}
         by_kind = {d: {k.value: 0 for k in Kind} for d in by_status}
         late = dict.fromkeys(by_status, 0)
         minutes = dict.fromkeys(by_status, 0)
         query = (A.select(day, A.status, A.kind, A.late_cancellation, fn.COUNT(A.id),
                           fn.SUM(A.duration_minutes))
-                 .where(_between(first, last))
+                 .where(q.in_days(first, last))
                  .group_by(day, A.status, A.kind, A.late_cancellation))
         for when, status, kind, late_flag, count, total_minutes in query.tuples():
-            d = as_date(when)
+            d = as_day(when)
             by_status[d][status] = by_status[d].get(status, 0) + count
             by_kind[d][kind] = by_kind[d].get(kind, 0) + count
             if status == Status.CANCELLED.value:
@@ -173,8 +169,8 @@ def daily_figures(first: dt.date, last: dt.date, *, new_patients: bool = True) -
                 minutes[d] += int(total_minutes)
 
         seen = (A.select(day, fn.COUNT(A.patient.distinct()))
-                .where(_between(first, last), A.status.in_(_SEEN)).group_by(day))
-        seen_per_day = {as_date(when): n for when, n in seen.tuples()}
+                .where(q.in_days(first, last), q.seen()).group_by(day))
+        seen_per_day = {as_day(when): n for when, n in seen.tuples()}
         new_per_day = _new_patients_per_day(first, last) if new_patients else {}
 
     return [Figures(first=d, last=d, by_status=by_status[d], by_kind=by_kind[d],
@@ -187,16 +183,16 @@ def daily_figures(first: dt.date, last: dt.date, *, new_patients: bool = True) -
 
 def _new_patients_per_day(first: dt.date, last: dt.date) -> dict[dt.date, int]:
     """Patients whose first day ever seen falls on each day."""
-    day = fn.DATE(A.start)
+    day = day_of(A.start)
     Earlier = A.alias()
     # an earlier seen visit: before the start of this one's day (the index on patient, start)
     seen_before = Earlier.select().where(Earlier.patient == A.patient,
                                          Earlier.status.in_(_SEEN),
                                          Earlier.start < day)
     query = (A.select(day, fn.COUNT(A.patient.distinct()))
-             .where(_between(first, last), A.status.in_(_SEEN), ~fn.EXISTS(seen_before))
+             .where(q.in_days(first, last), q.seen(), ~fn.EXISTS(seen_before))
              .group_by(day))
-    return {as_date(when): n for when, n in query.tuples()}
+    return {as_day(when): n for when, n in query.tuples()}
 
 
 NO_CHAIR = "no chair"  # the name ChairUse gives infusions booked without a chair
@@ -205,7 +201,7 @@ NO_CHAIR = "no chair"  # the name ChairUse gives infusions booked without a chai
 def _booked_chair_minutes(first: dt.date, last: dt.date) -> dict[int | None, int]:
     """Minutes of non-cancelled infusions first..last, by chair id (None: no chair)."""
     query = (A.select(A.chair, fn.SUM(A.duration_minutes))
-             .where(_between(first, last), A.kind == Kind.INFUSION.value,
+             .where(q.in_days(first, last), A.kind == Kind.INFUSION.value,
                     A.status != Status.CANCELLED.value)
              .group_by(A.chair))
     return {chair: int(minutes or 0) for chair, minutes in query.tuples() if minutes}
@@ -241,10 +237,16 @@ def chairs_listed(first: dt.date, last: dt.date) -> list[str]:
         return [name for _, name, _ in _listed_chairs(_booked_chair_minutes(first, last))]
 
 
-def _active_by_phase() -> dict[str, int]:
-    phases = dict(m.Patient.select(m.Patient.phase, fn.COUNT(m.Patient.id))
-                  .where(m.Patient.phase != Phase.DISCHARGED.value)
-                  .group_by(m.Patient.phase).tuples())
+def active_by_phase(day: dt.date) -> dict[str, int]:
+    """Patients in each active phase as of the end of `day` (DOMAIN.md "as of D"): registered
+    by then, in the phase the history says; grouped in SQL."""
+    phase, _ = lists.phase_as_of(day)
+    P = m.Patient
+    standing = P.select(phase.alias("phase")).where(q.registered_by(day)).alias("standing")
+    counted = (P.select(standing.c.phase, fn.COUNT(SQL("*"))).from_(standing)
+               .where(standing.c.phase != Phase.DISCHARGED.value)
+               .group_by(standing.c.phase).tuples())
+    phases = dict(counted)
     return {p.value: phases.get(p.value, 0) for p in ACTIVE_PHASES}
 
 
@@ -267,18 +269,18 @@ def census(day: dt.date) -> Census:
     (figures,) = daily_figures(day, day)
     open_minutes = clinic_settings().open_minutes(day)
     with read_snapshot():
-        return _census(figures, _active_by_phase(), open_minutes)
+        return _census(figures, active_by_phase(day), open_minutes)
 
 
 def census_range(first: dt.date, last: dt.date) -> Iterator[Census]:
     """The census of each day first..last, as `census(day)` gives it, one at a time: the day
-    figures of the whole range are counted at once; each day's lists as of that day."""
+    figures of the whole range are counted at once; each day's phases and lists as of that
+    day."""
     settings = clinic_settings()
-    with read_snapshot():
-        active_by_phase = _active_by_phase()
     for figures in daily_figures(first, last):
+        day = figures.first
         with read_snapshot():
-            day_census = _census(figures, active_by_phase, settings.open_minutes(figures.first))
+            day_census = _census(figures, active_by_phase(day), settings.open_minutes(day))
         yield day_census
 
 

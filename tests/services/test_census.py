@@ -15,6 +15,7 @@ from frontdesk import clock, config
 from frontdesk.db import models as m
 from frontdesk.domain.model import SEEN_STATUSES, Kind
 from frontdesk.services import census as c
+from frontdesk.services import lists
 from frontdesk.services.importer import import_csv
 from frontdesk.services.reports import census_dict
 from frontdesk.services.settings import push_clinic_table
@@ -287,3 +288,129 @@ def test_day_figures_agree_with_a_count_in_python(any_db):
         assert w.chair_minutes == sum(d["chair_minutes"] for d in days)
     assert [(f.first, f.patients_seen) for f in c.trend(today)][-16:] == [
         (d, expected[d]["patients_seen"]) for d in c.days_between(today - dt.timedelta(15), today)]
+
+
+# --- the phase mix and the lists as of a past day, from the phase history ----------------------
+#
+# Today is 2026-11-25. The history, as the desk, an import and a registration write it:
+#   H-1 registered Jun 1 (intake); first infusion Jun 10 (stabilization); the 6th on Jul 1
+#       (maintenance). Infusions Jun 10, 12, 15, 19, 24, Jul 1, all completed.
+#   H-2 registered Jun 20, still in intake, never seen.
+#   H-3 registered May 1; stabilization May 5; maintenance May 25; integration Sep 1;
+#       discharged Nov 1. Infusions May 5 and May 25.
+#   H-4 imported in maintenance since Mar 1 (registered Jan 1), discharged Aug 1. An infusion
+#       on May 10.
+#   H-5 registered Nov 20 (intake).
+HISTORY_TODAY = D(2026, 11, 25)
+JUNE_15 = D(2026, 6, 15)
+
+
+def _at(day: D, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour))
+
+
+def _clinic_with_history() -> None:
+    from frontdesk.db.bulk import insert_rows
+    from frontdesk.db.connection import write_transaction
+    I, S, M, G, X = "intake", "stabilization", "maintenance", "integration", "discharged"
+    patients = {  # chart: (phase, phase_since, registered_on)
+        "H-1": (M, D(2026, 7, 1), D(2026, 6, 1)), "H-2": (I, D(2026, 6, 20), D(2026, 6, 20)),
+        "H-3": (X, D(2026, 11, 1), D(2026, 5, 1)), "H-4": (X, D(2026, 8, 1), D(2026, 1, 1)),
+        "H-5": (I, D(2026, 11, 20), D(2026, 11, 20))}
+    changes = [  # chart, at, from, to, from_since
+        ("H-1", _at(D(2026, 6, 1), 9), None, I, None),
+        ("H-1", _at(D(2026, 6, 10)), I, S, D(2026, 6, 1)),
+        ("H-1", _at(D(2026, 7, 1)), S, M, D(2026, 6, 10)),
+        ("H-2", _at(D(2026, 6, 20), 9), None, I, None),
+        ("H-3", _at(D(2026, 5, 1), 9), None, I, None),
+        ("H-3", _at(D(2026, 5, 5)), I, S, D(2026, 5, 1)),
+        ("H-3", _at(D(2026, 5, 25)), S, M, D(2026, 5, 5)),
+        ("H-3", _at(D(2026, 9, 1)), M, G, D(2026, 5, 25)),
+        ("H-3", _at(D(2026, 11, 1)), G, X, D(2026, 9, 1)),
+        ("H-4", _at(D(2026, 3, 1), 0), None, M, None),  # the import's row
+        ("H-4", _at(D(2026, 8, 1)), M, X, D(2026, 3, 1)),
+        ("H-5", _at(D(2026, 11, 20), 9), None, I, None)]
+    infusions = [("H-1", D(2026, 6, d), "Chair 1") for d in (10, 12, 15, 19, 24)] + [
+        ("H-1", D(2026, 7, 1), "Chair 1"), ("H-3", D(2026, 5, 5), "Chair 2"),
+        ("H-3", D(2026, 5, 25), "Chair 2"), ("H-4", D(2026, 5, 10), "Chair 3")]
+    now = _at(HISTORY_TODAY)
+    with write_transaction():
+        staff = m.Staff.get_or_create(username="test", defaults={"created_at": now})[0].id
+        chairs = dict(m.Chair.select(m.Chair.name, m.Chair.id).tuples())
+        insert_rows(m.Patient, ["chart_number", "first_name", "last_name", "search_key",
+                                "date_of_birth", "phone", "phase", "phase_since",
+                                "registered_on", "created_at", "updated_at"],
+                    [(chart, "Pat", chart, chart.lower(), D(1980, 1, 1), "+16502530000",
+                      phase, since, registered, now, now)
+                     for chart, (phase, since, registered) in patients.items()])
+        ids = dict(m.Patient.select(m.Patient.chart_number, m.Patient.id).tuples())
+        insert_rows(m.PhaseChange, ["patient", "at", "staff", "from_phase", "to_phase",
+                                    "reason", "from_since"],
+                    [(ids[chart], at, staff, src, dst, "", since)
+                     for chart, at, src, dst, since in changes])
+        insert_rows(m.Appointment, ["patient", "kind", "start", "duration_minutes", "ends_at",
+                                    "chair", "status", "status_at", "status_by", "booked_at",
+                                    "booked_by"],
+                    [(ids[chart], "infusion", _at(day, 9), 90, _at(day, 9) + dt.timedelta(
+                        minutes=90), chairs[chair], "completed", _at(day, 11), staff,
+                      _at(day, 8), staff) for chart, day, chair in infusions])
+
+
+@pytest.fixture
+def history(any_db):
+    clock.set_today(HISTORY_TODAY)
+    _clinic_with_history()
+    yield
+    clock.set_today(None)
+
+
+def test_a_past_census_counts_the_phases_of_its_day(history):
+    june = census_dict(c.census(JUNE_15))
+    # registered by Jun 15: H-1 (stabilization since Jun 10), H-3 (maintenance since May 25),
+    # H-4 (maintenance, as imported); H-2 and H-5 came later
+    assert june["active_by_phase"] == {"intake": 0, "stabilization": 1, "maintenance": 2,
+                                       "integration": 0}
+    # mid: H-1. due (by Jun 22): H-4, last infusion May 10 + 1 month = Jun 10 (overdue);
+    # H-3 is due Jun 25. not seen since before May 15: H-4 (May 10)
+    assert june["lists"] == {"mid_stabilization": 1, "due_for_maintenance": 1,
+                             "not_seen_over_a_month": 1}
+    desk = lists.desk_lists(JUNE_15)
+    assert [(e.patient_id, e.infusions_completed, e.target, e.last_infusion, e.stalled)
+            for e in desk.mid_stabilization] == [("H-1", 3, 6, JUNE_15, False)]
+    assert [(e.patient_id, e.due_on, e.overdue) for e in desk.due_for_maintenance] == [
+        ("H-4", D(2026, 6, 10), True)]
+    assert [(e.patient_id, e.phase) for e in desk.not_seen_over_a_month] == [
+        ("H-4", "maintenance")]
+
+
+def test_the_census_of_today_reads_the_stored_phases(history):
+    today = census_dict(c.census(HISTORY_TODAY))
+    assert today["active_by_phase"] == {"intake": 2, "stabilization": 0, "maintenance": 1,
+                                        "integration": 0}
+    # due: H-1 (Jul 1 + 1 month = Aug 1, overdue). not seen since before Oct 25: H-1 (Jul 1)
+    # and H-2 (never seen, registered Jun 20); H-5 registered Nov 20; H-3, H-4 discharged
+    assert today["lists"] == {"mid_stabilization": 0, "due_for_maintenance": 1,
+                              "not_seen_over_a_month": 2}
+
+
+@pytest.mark.parametrize(("day", "phases"), [
+    (D(2026, 4, 30), {"intake": 0, "stabilization": 0, "maintenance": 1, "integration": 0}),
+    (D(2026, 5, 1), {"intake": 1, "stabilization": 0, "maintenance": 1, "integration": 0}),
+    (D(2026, 6, 9), {"intake": 1, "stabilization": 0, "maintenance": 2, "integration": 0}),
+    (D(2026, 6, 10), {"intake": 0, "stabilization": 1, "maintenance": 2, "integration": 0}),
+    (D(2026, 7, 1), {"intake": 1, "stabilization": 0, "maintenance": 3, "integration": 0}),
+    (D(2026, 8, 1), {"intake": 1, "stabilization": 0, "maintenance": 2, "integration": 0}),
+    (D(2026, 9, 1), {"intake": 1, "stabilization": 0, "maintenance": 1, "integration": 1}),
+    (D(2026, 11, 1), {"intake": 1, "stabilization": 0, "maintenance": 1, "integration": 0}),
+])
+def test_the_phase_mix_moves_with_the_history(history, day, phases):
+    assert c.active_by_phase(day) == phases
+
+
+def test_a_range_census_counts_each_day_as_of_that_day(history):
+    days = list(c.census_range(D(2026, 6, 9), D(2026, 6, 10)))
+    assert [(d.date, d.active_by_phase["intake"], d.active_by_phase["stabilization"],
+             d.lists["mid_stabilization"]) for d in days] == [
+        (D(2026, 6, 9), 1, 0, 0), (D(2026, 6, 10), 0, 1, 1)]
+    assert [census_dict(d) for d in days] == [
+        census_dict(c.census(D(2026, 6, 9))), census_dict(c.census(D(2026, 6, 10)))]
