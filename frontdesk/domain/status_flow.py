@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from frontdesk.domain.errors import Conflict
-from frontdesk.domain.model import Kind, Status
+from frontdesk.domain.model import DEFAULT_DURATION_MINUTES, Kind, Status
 
 _CHAIR_FLOW = {
     Status.BOOKED: frozenset({Status.ARRIVED, Status.NO_SHOW, Status.CANCELLED}),
@@ -106,6 +107,25 @@ def check_change(kind: Kind, current: Status, new: Status, start: dt.datetime,
     if verdict.confirm and not confirmed:
         raise NeedsConfirmation(verdict.confirm)
     return verdict.confirm
+
+
+#: A booked patient this late is still the one the desk expects next (later than an
+#: infusion lasts, the slot is gone: a no-show to mark rather than a patient to greet).
+DUE_GRACE = dt.timedelta(minutes=DEFAULT_DURATION_MINUTES[Kind.INFUSION])
+_UNFINISHED = frozenset({Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY})
+
+
+def next_due(appointments: Sequence[tuple[dt.datetime, Status]],
+             now: dt.datetime) -> int | None:
+    """Which of a day's appointments (start, status), in board order, the desk looks at
+    first: the next patient due, i.e. the first still booked that starts at or after
+    `now` less DUE_GRACE; when there is none, the first not yet finished (those in the
+    clinic, a past day's stale bookings); None when every one is finished."""
+    for index, (start, status) in enumerate(appointments):
+        if status == Status.BOOKED and start >= now - DUE_GRACE:
+            return index
+    return next((index for index, (_, status) in enumerate(appointments)
+                 if status in _UNFINISHED), None)
 
 
 def check_can_undo(current: Status, undone_to: Status) -> None:

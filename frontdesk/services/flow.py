@@ -30,8 +30,8 @@ from frontdesk.domain.model import (KINDS_NEEDING_CHAIR, KINDS_ONE_A_DAY, SEEN_S
                                     STATUS_WORDS, Kind, Phase, Status, end_of,
                                     is_late_cancellation)
 from frontdesk.domain.phases import phase_after_completed_infusion
-from frontdesk.domain.status_flow import (check_can_undo, check_change, recovery_alert_cutoff,
-                                          waiting_alert_cutoff)
+from frontdesk.domain.status_flow import (check_can_undo, check_change, next_due,
+                                          recovery_alert_cutoff, waiting_alert_cutoff)
 from frontdesk.services import audit
 from frontdesk.services.clinic import clinic_settings
 from frontdesk.services.lists import as_date, as_datetime
@@ -461,6 +461,18 @@ def board_ids(day: dt.date, *, unfinished_only: bool = False) -> list[int]:
              .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
                        P.search_key, A.id).tuples())
     return [aid for (aid,) in query]
+
+
+def next_due_id(day: dt.date, now: dt.datetime) -> int | None:
+    """The appointment the board opens on: the next patient due (status_flow.next_due)."""
+    rows = (A.select(A.id, A.start, A.status).join(P).switch(A)
+            .join(m.Chair, join_type=JOIN.LEFT_OUTER)
+            .where(on_day(day), A.status.in_([s.value for s in UNFINISHED]))
+            .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
+                      P.search_key, A.id).tuples())
+    found = [(aid, as_datetime(start), Status(status)) for aid, start, status in rows]
+    index = next_due([(start, status) for _, start, status in found], now)
+    return None if index is None else found[index][0]
 
 
 def board_lines(ids: list[int], as_of: dt.date) -> list[BoardLine]:

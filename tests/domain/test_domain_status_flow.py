@@ -10,7 +10,8 @@ import pytest
 from frontdesk.domain.errors import Conflict
 from frontdesk.domain.model import Kind, Status
 from frontdesk.domain.status_flow import (NeedsConfirmation, Verdict, check_change,
-                                          check_status_change, judge_change, next_statuses)
+                                          check_status_change, judge_change, next_due,
+                                          next_statuses)
 
 B, A, C, R, DONE, NS, X = (Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY,
                            Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED)
@@ -169,3 +170,19 @@ def test_cancelling_today_or_ahead_and_todays_steps_are_fine(days):
 def test_the_flow_itself_comes_first():
     verdict = judge_change(Kind.CONSULT, A, C, _start(1), NOW)
     assert "a consult that is arrived cannot become in_chair" in verdict.refused
+
+
+# --- where the board opens: the next patient due --------------------------------------------
+
+def test_next_due_is_the_first_booked_not_long_past():
+    rows = [(_start(0, 8), DONE), (_start(0, 9, 30), A),       # in the clinic, waiting
+            (_start(0, 12, 30), B),                            # 105 min late: gone
+            (_start(0, 12, 45), B),                            # 90 min late: still due
+            (_start(0, 15), B)]
+    assert next_due(rows, NOW) == 3
+    assert next_due(rows[:3], NOW) == 1                        # else the first unfinished
+    assert next_due([(_start(0, 8), DONE), (_start(0, 9), NS)], NOW) is None
+    assert next_due([], NOW) is None
+    # another day: ahead, the first booked; past, the first left unfinished
+    assert next_due([(_start(1, 8), X), (_start(1, 9), B)], NOW) == 1
+    assert next_due([(_start(-1, 8), DONE), (_start(-1, 9), B)], NOW) == 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from textual.widgets import Input
+from textual.widgets import Input, RadioButton, Static
 
 from frontdesk import clock
 from frontdesk.config import DeskSettings
@@ -15,6 +15,7 @@ from frontdesk.services import flow
 from frontdesk.tui.app import FrontdeskApp
 from frontdesk.tui.screens.board import BoardScreen
 from frontdesk.tui.screens.check_in import CancelScreen, CheckInScreen
+from frontdesk.tui.screens.confirm import ConfirmScreen
 from frontdesk.tui.widgets.board_list import BoardList
 
 from desk_support import BOARD_NOW, screen_text, settle
@@ -102,7 +103,7 @@ async def test_a_morning_through_the_board(board_db):
             await pilot.press("space")
             await settle(pilot)
             assert _status(board_db, "C-2") == expected
-        assert "booked 4  arrived 0  in chair 0  recovery 0  done 1" in screen_text(app)
+        assert "booked 4  arrived 0  in chair 0  recovery 0  completed 1" in screen_text(app)
 
         # a consult skips the chair: "in chair" is refused with a message
         await _to(pilot, "Smith, Cara")
@@ -135,11 +136,24 @@ async def test_a_morning_through_the_board(board_db):
         assert _phase(board_db, "C-1") == "stabilization"
         assert "STAB 2/3" in _line_of(app, "Núñez, Ana")
 
-        # Dan does not come
+        # Dan does not come: before his 10:30 start, a no-show needs a confirmation
         await _to(pilot, "Lee, Dan")
         await pilot.press("n")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Needs a confirmation: a no-show before the start time (10:30)." in \
+            screen_text(app)
+        await pilot.press("escape")  # not yet
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen) and _status(board_db, "C-4") == "booked"
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
         assert _status(board_db, "C-4") == "no_show"
+        assert _rows(board_db, "SELECT reason FROM appointment_event WHERE to_status = "
+                               "'no_show'") == [
+            ("confirmed: a no-show before the start time (10:30)",)]
         # and a finished appointment goes no further
         await pilot.press("space")
         await settle(pilot)
@@ -163,8 +177,8 @@ async def test_a_morning_through_the_board(board_db):
         assert "late canc." in _line_of(app, "Young, Fay")
 
         text = screen_text(app)
-        assert "booked 0  arrived 0  in chair 0  recovery 1  done 2  no-show 1  cancelled 1" \
-            in text
+        assert ("booked 0  arrived 0  in chair 0  recovery 1  completed 2  no-show 1  "
+                "cancelled 1") in text
         # every change recorded who made it and when
         staff = _rows(board_db, "SELECT DISTINCT s.username FROM appointment_event e "
                                 "JOIN staff s ON s.id = e.staff_id")
@@ -325,3 +339,135 @@ async def test_a_second_desk_sees_the_first_ones_check_in_without_a_key(board_db
                 break
         assert "arrived" in _line_of(second, "Okafor, Ben")
         assert "booked 4  arrived 1" in screen_text(second)
+
+
+# --- issue 14 ---------------------------------------------------------------------------------
+
+async def test_tomorrow_and_yesterday_on_the_board(board_db):
+    """Arriving is for today's appointments; a change to a past day's needs a confirmation."""
+    tomorrow = "2026-11-24T09:00"
+    with sqlite3.connect(board_db) as conn:  # Dan's infusion moved to tomorrow
+        conn.execute("UPDATE appointment SET start = ?, ends_at = '2026-11-24T10:30' "
+                     "WHERE start LIKE '2026-11-23 10:30%'", (tomorrow.replace("T", " "),))
+    app = _app(board_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open_board(pilot)
+        await pilot.press("full_stop")  # tomorrow
+        await settle(pilot)
+        assert _board(app).highlighted.name == "Lee, Dan"
+        for key in ("a", "space"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, BoardScreen)
+        assert _status(board_db, "C-4", "2026-11-24") == "booked"
+        assert ("Lee, Dan: arriving is for today's appointments: this infusion is on "
+                "Tue 24 Nov") in _told(app)
+        await pilot.press("x")  # cancelling ahead is fine
+        await settle(pilot)
+        assert isinstance(app.screen, CancelScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # a day later, today's booked infusion of Ana is a past day's
+        clock.set_now(dt.datetime(2026, 11, 24, 9, 0))
+        await pilot.press("comma")
+        await settle(pilot)
+        await _to(pilot, "Núñez, Ana")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "a change to a past day's appointment (Mon 23 Nov)" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CancelScreen)
+        await pilot.press(*"tidy", "enter")
+        await settle(pilot)
+        assert _status(board_db, "C-1") == "cancelled"
+        assert _rows(board_db, "SELECT reason FROM appointment_event WHERE to_status = "
+                               "'cancelled'") == [
+            ("tidy; confirmed: a change to a past day's appointment (Mon 23 Nov)",)]
+
+
+async def test_undo_of_a_check_in_takes_back_its_scores(board_db):
+    app = _app(board_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open_board(pilot)
+        await pilot.press("a", "2", "0", "tab", "1", "5", "enter")
+        await settle(pilot)
+        assert _rows(board_db, "SELECT phq9, gad7 FROM measurement") == [(20, 15)]
+        await pilot.press("u")
+        await settle(pilot)
+        assert _status(board_db, "C-2") == "booked"
+        assert _rows(board_db, "SELECT phq9, gad7 FROM measurement") == []
+
+
+async def test_no_walk_in_infusion_after_the_days_infusion(board_db):
+    """Ben's 08:00 infusion is completed: at the desk, i offers a consult or an assessment,
+    not a second infusion that day, and says why."""
+    ben = next(line.id for line in flow.board_lines(flow.board_ids(BOARD_NOW.date()),
+                                                     BOARD_NOW.date())
+               if line.name == "Okafor, Ben")
+    for status in ("arrived", "in_chair", "recovery", "completed"):
+        flow.set_status(ben, status, staff="bob")
+    clock.set_now(dt.datetime(2026, 11, 23, 11, 0))  # back at the desk after his infusion
+    app = _app(board_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"okafor", "enter", "i")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        assert "Walk-in: Okafor, Ben" in screen_text(app)
+        why = str(app.screen.query_one("#no-infusion", Static).content)
+        assert why.startswith("No infusion: the patient already has an infusion today "
+                              "(08:00, completed)")
+        kinds = [button.name for button in app.screen.query(RadioButton)]
+        assert kinds == ["consult", "assessment"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _rows(board_db, "SELECT kind, status FROM appointment a JOIN patient p ON "
+                               "p.id = a.patient_id WHERE chart_number = 'C-2' ORDER BY "
+                               "a.start") == [("infusion", "completed"), ("consult", "arrived")]
+
+
+def _busy_day(tmp_path) -> None:
+    """Tuesday 24 Nov: four chairs of infusions from 08:00 to 17:00 and seven consults; the
+    morning done but for one patient waiting since 09:30 (an alert), the afternoon booked."""
+    from frontdesk.services.importer import import_csv
+    patients = ["patient_id,first_name,last_name,date_of_birth,phone,phase,phase_since"]
+    appointments = ["patient_id,start,kind,status,chair"]
+    visits = [(start, "infusion", f"Chair {chair}") for start in
+              ("08:00", "09:30", "11:00", "12:30", "14:00", "15:30") for chair in range(1, 5)]
+    visits += [(start, "consult", "") for start in
+               ("08:00", "08:30", "09:00", "10:00", "13:00", "14:30", "16:00")]
+    for n, (start, kind, chair) in enumerate(visits, start=1):
+        status = "booked" if start >= "14:00" else "completed"
+        if (start, chair) == ("09:30", "Chair 2"):
+            status = "arrived"
+        patients.append(f"B-{n},Pat,Busy{n:02d},1980-01-01,(650) 253-{n:04d},maintenance,"
+                        f"2026-01-01")
+        appointments.append(f"B-{n},2026-11-24T{start},{kind},{status},{chair}")
+    (tmp_path / "bp.csv").write_text("\n".join(patients) + "\n", encoding="utf-8")
+    (tmp_path / "ba.csv").write_text("\n".join(appointments) + "\n", encoding="utf-8")
+    import_csv(str(tmp_path / "bp.csv"), str(tmp_path / "ba.csv"))
+
+
+async def test_the_board_opens_on_the_next_patient_due_in_sight(db_path, tmp_path):
+    clock.set_now(dt.datetime(2026, 11, 24, 14, 10))
+    try:
+        _busy_day(tmp_path)
+        app = _app(db_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _open_board(pilot)
+            board = _board(app)
+            # not the early alert row (Busy06, waiting since 09:30): the 14:00 infusions are
+            # the next due, the first by chair
+            assert board.highlighted.name == "Busy17, Pat"
+            top = board.scroll_offset.y
+            assert top <= board.cursor < top + board.size.height - 1  # in sight
+            assert "Busy17, Pat" in screen_text(app)
+            await pilot.press("space")  # the key acts on the row in sight
+            await settle(pilot)
+            assert board.highlighted.name == "Busy17, Pat"
+            assert board.highlighted.status.value == "arrived"
+    finally:
+        clock.set_today(None)

@@ -19,24 +19,22 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from frontdesk import clock
 from frontdesk.domain.model import STATUS_WORDS, Status
-from frontdesk.domain.errors import Conflict
-from frontdesk.domain.status_flow import check_status_change, next_step
+from frontdesk.domain.status_flow import Verdict, judge_change, next_step
 from frontdesk.services import flow
 from frontdesk.services.flow import BoardLine, BoardSummary, TodayForPatient
 from frontdesk.tui import format as fmt
 from frontdesk.tui.messages import (BoardLoaded, BoardPageLoaded, DataChanged, StatusChanged,
                                     SummaryLoaded)
 from frontdesk.tui.screens.base import DeskBaseScreen
-from frontdesk.tui.screens.check_in import CancelScreen, staff_of
+from frontdesk.tui.screens.check_in import CancelScreen, appointment_words, staff_of
+from frontdesk.tui.screens.confirm import ConfirmScreen
 from frontdesk.tui.screens.flow_actions import FlowActions
 from frontdesk.tui.widgets.board_list import BoardList
 from frontdesk.tui.widgets.virtual_list import PAGE, VirtualList
 
 TICK_SECONDS = 15        # time in status and alerts are redrawn this often
 SUMMARY_EVERY_TICKS = 4  # and the alert counts asked again this often (once a minute)
-STRIP = ((Status.BOOKED, "booked"), (Status.ARRIVED, "arrived"), (Status.IN_CHAIR, "in chair"),
-         (Status.RECOVERY, "recovery"), (Status.COMPLETED, "done"),
-         (Status.NO_SHOW, "no-show"), (Status.CANCELLED, "cancelled"))
+STRIP = tuple((status, STATUS_WORDS[status]) for status in Status)  # the counts' words
 
 
 class BoardScreen(FlowActions, DeskBaseScreen):
@@ -98,24 +96,24 @@ class BoardScreen(FlowActions, DeskBaseScreen):
 
     def reload(self, *, follow_clock: bool = False) -> None:
         """Load the day again, keeping the cursor on the same appointment (or, when asked,
-        putting it on the first one still to see to)."""
+        putting it on the next patient due: status_flow.next_due)."""
         self._generation += 1
         keep = None if follow_clock else self.board.highlighted
         self.load_board(self._generation, self.day, keep.id if keep else None,
-                        self.board.cursor)
+                        self.board.cursor, clock.now())
         self.load_summary(self.day, clock.now(), self.board.wait_limit)
 
     @work(thread=True, exclusive=True, group="board", exit_on_error=False)
     def load_board(self, generation: int, day: dt.date, keep_id: int | None,
-                   keep_index: int) -> None:
+                   keep_index: int, now: dt.datetime) -> None:
         ids = flow.board_ids(day)
         if keep_id is not None and keep_id in ids:
             cursor = ids.index(keep_id)
         elif keep_id is not None:
             cursor = min(keep_index, max(0, len(ids) - 1))
-        else:
-            first_open = flow.board_ids(day, unfinished_only=True)[:1]
-            cursor = ids.index(first_open[0]) if first_open else 0
+        else:  # the next patient due
+            due = flow.next_due_id(day, now)
+            cursor = ids.index(due) if due in ids else 0
         start = cursor // PAGE * PAGE
         lines = flow.board_lines(ids[start:start + PAGE], day)
         if not get_current_worker().is_cancelled:
@@ -258,13 +256,38 @@ class BoardScreen(FlowActions, DeskBaseScreen):
         self._change(line, step)
 
     def _change(self, line: BoardLine, status: Status) -> None:
+        verdict = self._judge(line, status)
+        if verdict is None:
+            return
+        if verdict.confirm:
+            def done(confirmed: bool | None) -> None:
+                if confirmed:
+                    self._saving.add(line.id)
+                    self.change_status(line, status, staff_of(self), confirmed=True)
+            self._confirm(line, STATUS_WORDS[status], verdict, done)
+            return
         self._saving.add(line.id)
         self.change_status(line, status, staff_of(self))
 
     @work(thread=True, group="change", exit_on_error=False)
-    def change_status(self, line: BoardLine, status: Status, staff: str) -> None:
-        change = flow.set_status(line.id, status, staff=staff, expected_version=line.version)
+    def change_status(self, line: BoardLine, status: Status, staff: str,
+                      confirmed: bool = False) -> None:
+        change = flow.set_status(line.id, status, staff=staff, expected_version=line.version,
+                                 confirmed=confirmed)
         self.post_message(StatusChanged(change, line.name))
+
+    def _judge(self, line: BoardLine, status: Status) -> Verdict | None:
+        """The clinic's rules on this change now (domain.status_flow.judge_change); a refusal
+        is told in one line and gives None."""
+        verdict = judge_change(line.kind, line.status, status, line.start, clock.now())
+        if verdict.refused:
+            self.notify(f"{line.name}: {verdict.refused}", severity="warning")
+            return None
+        return verdict
+
+    def _confirm(self, line: BoardLine, step: str, verdict: Verdict, done) -> None:
+        self.app.push_screen(ConfirmScreen(f"{step.capitalize()}: {line.name} ({line.chart})",
+                                           appointment_words(line), verdict.confirm), done)
 
     @on(StatusChanged)
     def _show_change_at_once(self, message: StatusChanged) -> None:
@@ -278,22 +301,19 @@ class BoardScreen(FlowActions, DeskBaseScreen):
                     line, status=change.to_status, version=change.version,
                     status_at=clock.now()))
 
-    def _line_that_can_become(self, status: Status) -> BoardLine | None:
-        """The highlighted line, if the flow lets it move to `status` (before a dialog)."""
+    def _line_that_can_become(self, status: Status) -> tuple[BoardLine, Verdict] | None:
+        """The highlighted line, if the rules let it move to `status` (before a dialog)."""
         line = self._line()
         if line is None:
             return None
-        try:
-            check_status_change(line.kind, line.status, status)
-        except Conflict as refused:
-            self.notify(f"{line.name}: {refused}", severity="warning")
-            return None
-        return line
+        verdict = self._judge(line, status)
+        return None if verdict is None else (line, verdict)
 
     def action_check_in(self) -> None:
-        line = self._line_that_can_become(Status.ARRIVED)
-        if line is None:
+        found = self._line_that_can_become(Status.ARRIVED)
+        if found is None:
             return
+        line, _ = found  # arriving is today's: refused or fine, never to confirm
         self.open_check_in(TodayForPatient(patient_id=line.patient_id, name=line.name,
                                            chart=line.chart, booked=line, in_clinic=None),
                            line.phase)
@@ -306,14 +326,23 @@ class BoardScreen(FlowActions, DeskBaseScreen):
                                line.phase, scores_only=True)
 
     def action_cancel_appointment(self) -> None:
-        line = self._line_that_can_become(Status.CANCELLED)
-        if line is None:
+        found = self._line_that_can_become(Status.CANCELLED)
+        if found is None:
             return
+        line, verdict = found
 
         def done(change) -> None:
             if change is not None:
                 self.post_message(StatusChanged(change, line.name))
-        self.app.push_screen(CancelScreen(line), done)
+
+        if not verdict.confirm:
+            self.app.push_screen(CancelScreen(line), done)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(CancelScreen(line, confirmed=True), done)
+        self._confirm(line, "cancel", verdict, confirmed)
 
     def action_walk_in(self) -> None:
         """Walk-ins are found on the desk (its search), then checked in with i."""

@@ -82,7 +82,10 @@ class CheckInScreen(_SavingDialog):
         self.today = today
         self.scores_only = scores_only
         self.walk_in = not scores_only and today.booked is None
-        self.default_kind = Kind.CONSULT if phase == Phase.INTAKE else Kind.INFUSION
+        # one infusion a patient a day: none offered when one holds the day (services say)
+        self.kinds = tuple(kind for kind in WALK_IN_KINDS if kind in today.walk_in_kinds)
+        default = Kind.CONSULT if phase == Phase.INTAKE else Kind.INFUSION
+        self.default_kind = default if default in self.kinds else self.kinds[0]
 
     def compose(self) -> ComposeResult:
         t = self.today
@@ -96,8 +99,10 @@ class CheckInScreen(_SavingDialog):
             yield Label(f"{title}: {t.name} ({t.chart})", classes="dialog-title")
             yield Static(what, id="checkin-what")
             if self.walk_in:
+                if t.no_walk_in_infusion:
+                    yield Static(f"No infusion: {t.no_walk_in_infusion}", id="no-infusion")
                 with RadioSet(id="walk-in-kind"):
-                    for kind in WALK_IN_KINDS:
+                    for kind in self.kinds:
                         chair = " (takes the first free chair)" if kind == Kind.INFUSION else ""
                         yield RadioButton(f"{kind.value.capitalize()}{chair}",
                                           value=kind == self.default_kind, name=kind.value)
@@ -165,9 +170,10 @@ class CancelScreen(_SavingDialog):
         Binding("f1", "help", "Help", id="cancel.help"),
     ]
 
-    def __init__(self, line: BoardLine) -> None:
+    def __init__(self, line: BoardLine, *, confirmed: bool = False) -> None:
         super().__init__()
         self.line = line
+        self.confirmed = confirmed  # a past day's appointment: confirmed before this dialog
 
     def compose(self) -> ComposeResult:
         late = is_late_cancellation(self.line.start, clock.now())
@@ -199,7 +205,8 @@ class CancelScreen(_SavingDialog):
     @work(thread=True, exclusive=True, group="cancel", exit_on_error=False)
     def save(self, reason: str, staff: str) -> None:
         change = flow.set_status(self.line.id, "cancelled", staff=staff, reason=reason,
-                                 expected_version=self.line.version)
+                                 expected_version=self.line.version,
+                                 confirmed=self.confirmed)
         self.post_message(self.Saved(change))
 
     def action_cancel(self) -> None:
