@@ -4,8 +4,8 @@ The list never loads every patient. Lists sorted by name (All, Mid-stabilization
 search) page through the `patient.search_key` index with keyset pagination: the next page
 starts after the last key shown. Lists sorted by a computed date (Due for maintenance, Not
 seen) fetch their members' ids in that order with one query, and the rows' columns a page at
-a time. Every row is computed as of a date with the same subqueries as services.lists, so a
-badge never disagrees with the lists.
+a time. Every row is computed as of a date with the same subqueries as services.lists (the phase and
+phase_since too: lists.phase_as_of), so a badge never disagrees with the lists.
 """
 
 from __future__ import annotations
@@ -18,19 +18,20 @@ from peewee import JOIN, SQL, fn
 
 from frontdesk import clock
 from frontdesk.db import models as m
+from frontdesk.db import queries
 from frontdesk.db import search_index
 from frontdesk.db.connection import read_snapshot, write_transaction
 from frontdesk.domain import lists as rules
 from frontdesk.domain import measures
-from frontdesk.domain.dates import start_of_day, start_of_next_day
 from frontdesk.domain.errors import Conflict, NotFound, ValidationError
 from frontdesk.domain.model import Kind, Phase, Status
 from frontdesk.domain.phases import badge
 from frontdesk.domain.search import SearchTerms
 from frontdesk.domain.validation import format_phone
 from frontdesk.services import audit, recall
-from frontdesk.services.lists import (as_date, as_datetime, completed_infusions_by, last_completed_infusion,
-                                      members, next_booked, seen_by)
+from frontdesk.services.lists import (as_date, as_datetime, completed_in_phase,
+                                      last_completed_infusion, members, next_booked,
+                                      phase_as_of, seen_by)
 
 P = m.Patient
 A = m.Appointment
@@ -87,8 +88,7 @@ class PatientRow:
 
 def _appointments_on(day: dt.date, *columns):
     """The day's appointments that are still on (not cancelled)."""
-    return A.select(*columns).where(A.start >= start_of_day(day), A.start < start_of_next_day(day),
-                                    A.status != Status.CANCELLED.value)
+    return A.select(*columns).where(queries.on_day(day), A.status != Status.CANCELLED.value)
 
 
 def _conditions(q: ListQuery, *, walk_names: bool = False) -> list:
@@ -126,11 +126,12 @@ def ordered_ids(q: ListQuery) -> list[int]:
     if q.by_name:
         raise ValueError("lists sorted by name page by keyset; use rows_after")
     if q.filter == Filter.DUE_FOR_MAINTENANCE:
-        query = (P.select(P.id, P.chart_number, P.phase_since, P.maintenance_interval_months,
+        _, phase_since = phase_as_of(q.as_of)
+        query = (P.select(P.id, P.chart_number, phase_since, P.maintenance_interval_months,
                           last_completed_infusion(q.as_of).alias("last"))
                  .where(*_conditions(q)).tuples())
         due = [(rules.due_on(last_infusion=as_date(last), interval_months=months,
-                             phase_since=since), chart, pid)
+                             phase_since=as_date(since)), chart, pid)
                for pid, chart, since, months, last in query]
         return [pid for _, _, pid in sorted(due)]
     if q.filter == Filter.NOT_SEEN:
@@ -150,13 +151,16 @@ def ordered_ids(q: ListQuery) -> list[int]:
 # --- what each row shows --------------------------------------------------------------------
 
 def _row_query(as_of: dt.date):
-    since_phase = A.start >= P.phase_since
+    """Each patient's row as of the date: the phase and phase_since in force at its end (a
+    patient registered later shows the earliest phase the history knows)."""
+    phase, since = phase_as_of(as_of)
     infusion = A.kind == Kind.INFUSION.value
     return P.select(
-        P.id, P.chart_number, P.last_name, P.first_name, P.phase, P.phase_since,
-        P.stabilization_target, P.maintenance_interval_months, P.search_key,
-        completed_infusions_by(as_of, since_phase).select(fn.COUNT(A.id)).alias("k"),
-        last_completed_infusion(as_of, since_phase).alias("last_in_phase"),
+        P.id, P.chart_number, P.last_name, P.first_name, phase.alias("phase"),
+        since.alias("since"),
+        P.stabilization_target, P.maintenance_interval_months, P.search_key, P.registered_on,
+        completed_in_phase(since, as_of, fn.COUNT(A.id)).alias("k"),
+        completed_in_phase(since, as_of, fn.MAX(A.start)).alias("last_in_phase"),
         last_completed_infusion(as_of).alias("last_infusion"),
         next_booked(as_of, infusion).alias("next_infusion"),
         seen_by(as_of).select(fn.MAX(A.start)).alias("last_seen"),
@@ -175,17 +179,20 @@ class _Standing:
 
 
 def _standing(row: dict, as_of: dt.date) -> _Standing:
+    """A patient registered after the date is on no list then: never stalled, due or overdue."""
     phase = Phase(row["phase"])
+    phase_since = as_date(row["since"])
+    registered = row["registered_on"] <= as_of
     has_booked_infusion = row["next_infusion"] is not None
-    stalled = phase == Phase.STABILIZATION and rules.is_stalled(
-        phase_since=row["phase_since"], last_completed_since_phase=as_date(row["last_in_phase"]),
+    stalled = registered and phase == Phase.STABILIZATION and rules.is_stalled(
+        phase_since=phase_since, last_completed_since_phase=as_date(row["last_in_phase"]),
         has_booked_infusion=has_booked_infusion, as_of=as_of)
     due_on = due = overdue = None
     if phase == Phase.MAINTENANCE:
         due_on = rules.due_on(last_infusion=as_date(row["last_infusion"]),
                               interval_months=row["maintenance_interval_months"],
-                              phase_since=row["phase_since"])
-        due = not has_booked_infusion and due_on <= rules.due_window_end(as_of)
+                              phase_since=phase_since)
+        due = registered and not has_booked_infusion and due_on <= rules.due_window_end(as_of)
         overdue = due and due_on < as_of
     return _Standing(
         completed=row["k"], stalled=stalled, due_on=due_on, due=bool(due),
@@ -383,7 +390,7 @@ def _lines(query) -> tuple[AppointmentLine, ...]:
 def _scores(patient_id: int, as_of: dt.date, limit: int) -> tuple[ScorePoint, ...]:
     M = m.Measurement
     latest = (M.select(M.taken_at, M.phq9, M.gad7)
-              .where(M.patient == patient_id, M.taken_at < start_of_next_day(as_of))
+              .where(M.patient == patient_id, queries.by_end_of(as_of, M.taken_at))
               .order_by(M.taken_at.desc(), M.id.desc()).limit(limit).tuples())
     return tuple(ScorePoint(taken_at=as_datetime(at), phq9=phq9, gad7=gad7)
                  for at, phq9, gad7 in reversed(list(latest)))
@@ -394,7 +401,7 @@ def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
     """Everything the detail pane shows, as of a date, from one snapshot."""
     with read_snapshot():
         row = (_row_query(as_of).select_extend(P.date_of_birth, P.phone, P.email,
-                                               P.registered_on, P.notes, P.version)
+                                               P.notes, P.version)
                .where(P.id == patient_id).dicts().get_or_none())
         if row is None:
             raise NotFound("that patient is no longer in the database")
@@ -411,21 +418,22 @@ def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
         columns = (A.id, A.start, A.duration_minutes, A.kind, A.status, m.Chair.name)
         base = (A.select(*columns).join(m.Chair, join_type=JOIN.LEFT_OUTER)
                 .where(A.patient == patient_id))
-        day = start_of_day(as_of)
-        recent = _lines(base.where(A.start < day).order_by(A.start.desc()).limit(appointments))
-        upcoming = _lines(base.where(A.start >= day).order_by(A.start).limit(appointments))
+        before = queries.by_end_of(as_of - dt.timedelta(days=1))
+        recent = _lines(base.where(before).order_by(A.start.desc()).limit(appointments))
+        upcoming = _lines(base.where(queries.from_day(as_of)).order_by(A.start)
+                          .limit(appointments))
         points = _scores(patient_id, as_of, scores)
         last_call = recall.last_calls([patient_id]).get(patient_id)
     last_infusion = as_date(row["last_infusion"])
     assessment_due_on = measures.progress_assessment_due_on(
-        Phase(row["phase"]), row["phase_since"], last_infusion,
+        Phase(row["phase"]), as_date(row["since"]), last_infusion,
         points[-1].taken_at.date() if points else None)
     return PatientDetail(
         id=row["id"], chart=row["chart_number"], first_name=row["first_name"],
         last_name=row["last_name"], name=rules.display_name(row["last_name"], row["first_name"]),
         date_of_birth=row["date_of_birth"], phone=format_phone(row["phone"], region),
         email=row["email"], registered_on=row["registered_on"], phase=Phase(row["phase"]),
-        phase_since=row["phase_since"], badge=standing.badge,
+        phase_since=as_date(row["since"]), badge=standing.badge,
         stabilization_target=row["stabilization_target"],
         infusions_completed=standing.completed, stalled=standing.stalled,
         maintenance_interval_months=row["maintenance_interval_months"],

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.bulk import insert_rows
 from frontdesk.db import search_index
@@ -58,8 +59,9 @@ def add_patient(chart: str, first: str, last: str, *, dob: dt.date = D(1980, 1, 
                 phone: str = "+16502539999", email: str | None = None,
                 phase: Phase = Phase.INTAKE, phase_since: dt.date = D(2026, 1, 1),
                 registered_on: dt.date = D(2026, 1, 1), target: int = 6, interval: int = 1,
-                visits=()) -> int:
-    """One patient and their appointments, written directly. A visit is
+                visits=(), history=()) -> int:
+    """One patient, their phase history (domain.phases.PhaseChange) and their appointments,
+    written directly. A visit is
     (start, kind, status) or (start, kind, status, chair name or None); without a chair
     named, an infusion takes Chair 1 or, when that is taken then, the first free chair."""
     with write_transaction():
@@ -72,6 +74,10 @@ def add_patient(chart: str, first: str, last: str, *, dob: dt.date = D(1980, 1, 
                     [(chart, first, last, name_key(first, last), dob, phone, email, phase.value,
                       phase_since, target, interval, registered_on, NOW, NOW)])
         pid = m.Patient.get(m.Patient.chart_number == chart).id
+        insert_rows(m.PhaseChange, ["patient", "at", "staff", "from_phase", "to_phase",
+                                    "reason", "from_since"],
+                    [(pid, c.at, staff, c.from_phase and c.from_phase.value, c.to_phase.value,
+                      "", c.from_since) for c in history])
         for visit in visits:  # one at a time: each free chair is chosen after the last
             start, kind, status, chair = (*visit, "Chair 1")[:4]
             end = start + dt.timedelta(minutes=90)
@@ -97,7 +103,8 @@ def store_records(patients: list[PatientRecord]) -> None:
                         phone=f"+1650253{n:04d}", phase=p.phase, phase_since=p.phase_since,
                         registered_on=p.registered_on, target=p.stabilization_target,
                         interval=p.maintenance_interval_months,
-                        visits=[(v.start, v.kind, v.status, None) for v in p.visits])
+                        visits=[(v.start, v.kind, v.status, None) for v in p.visits],
+                        history=p.history)
 
 
 # The patients every search test looks for, added to a demo clinic.
@@ -230,8 +237,9 @@ def test_day_count_is_distinct_patients_not_cancelled(db_path):
 @examples(30)
 @given(clinic=clinics())
 def test_filter_counts_agree_with_the_rules_on_random_clinics(db_path, clinic):
-    patients, as_of = clinic
+    patients, as_of, today = clinic
     store_records(patients)
+    clock.set_today(today)
     expected = compute_lists(patients, as_of)
     counts = filter_counts(as_of)
     assert counts[Filter.ALL] == len(patients)
@@ -433,9 +441,10 @@ def test_badges_agree_with_the_lists_on_a_demo_clinic(demo):
 
 @examples(50)
 @given(clinic=clinics())
-def test_rows_agree_with_the_rules_on_random_clinics(db_path, clinic):
-    patients, as_of = clinic
+def test_rows_agree_with_the_rules_on_random_clinics(any_db, clinic):
+    patients, as_of, today = clinic
     store_records(patients)
+    clock.set_today(today)
     check_badges(as_of)
     expected = compute_lists(patients, as_of)
     due = [r.chart for r in straight(ListQuery(as_of, Filter.DUE_FOR_MAINTENANCE))]
@@ -475,6 +484,48 @@ def test_badges_in_a_hand_built_clinic(db_path):
     assert rows["S"].last_seen == (d - dt.timedelta(18))
     assert rows["K"].next_booked == at(0, 16)
     check_badges(d)
+
+
+def test_rows_and_counts_of_a_past_day_read_the_phase_history(any_db):
+    """Registered Jun 1, first infusion Jun 10 (stabilization), moved to maintenance by staff
+    on Jul 1; and a patient registered Jun 20. As of Jun 15 the desk shows the series, today
+    the overdue booster, and counts agree with the rows."""
+    from frontdesk.domain.phases import PhaseChange
+    june_15 = D(2026, 6, 15)
+    at = lambda day, hour=12: dt.datetime.combine(day, dt.time(hour))
+    pid = add_patient(
+        "H", "Hist", "Ory", phase=Phase.MAINTENANCE, phase_since=D(2026, 7, 1),
+        registered_on=D(2026, 6, 1),
+        visits=[(at(D(2026, 6, 10), 9), Kind.INFUSION, Status.COMPLETED),
+                (at(D(2026, 6, 12), 9), Kind.INFUSION, Status.COMPLETED)],
+        history=[PhaseChange(at(D(2026, 6, 1)), None, Phase.INTAKE),
+                 PhaseChange(at(D(2026, 6, 10)), Phase.INTAKE, Phase.STABILIZATION,
+                             from_since=D(2026, 6, 1)),
+                 PhaseChange(at(D(2026, 7, 1)), Phase.STABILIZATION, Phase.MAINTENANCE,
+                             from_since=D(2026, 6, 10))])
+    later = add_patient("L", "Later", "Registered", phase=Phase.INTAKE,
+                        phase_since=D(2026, 6, 20), registered_on=D(2026, 6, 20),
+                        history=[PhaseChange(at(D(2026, 6, 20)), None, Phase.INTAKE)])
+    (row,) = rows_for_ids([pid], june_15)
+    assert (row.phase, row.badge, row.stalled) == (Phase.STABILIZATION, "STAB 2/6", False)
+    detail = patient_detail(pid, june_15)
+    assert (detail.phase, detail.phase_since, detail.infusions_completed) == (
+        Phase.STABILIZATION, D(2026, 6, 10), 2)
+    counts = filter_counts(june_15)
+    assert (counts[Filter.MID_STABILIZATION], counts[Filter.DUE_FOR_MAINTENANCE],
+            counts[Filter.NOT_SEEN]) == (1, 0, 0)
+    assert [r.id for r in ListPager(ListQuery(june_15, Filter.MID_STABILIZATION)).page(0, 10)
+            ] == [pid]
+    # today: maintenance since Jul 1, last infusion Jun 12 + 1 month = Jul 12: overdue
+    (row,) = rows_for_ids([pid], TODAY)
+    assert (row.phase, row.badge) == (Phase.MAINTENANCE, "OVERDUE")
+    assert patient_detail(pid, TODAY).phase_since == D(2026, 7, 1)
+    counts = filter_counts(TODAY)
+    assert (counts[Filter.MID_STABILIZATION], counts[Filter.DUE_FOR_MAINTENANCE]) == (0, 1)
+    assert ordered_ids(ListQuery(TODAY, Filter.DUE_FOR_MAINTENANCE)) == [pid]
+    # the later patient is in the list of everyone, but on no list as of Jun 15
+    assert [r.badge for r in rows_for_ids([later], june_15)] == ["INTAKE"]
+    assert ordered_ids(ListQuery(june_15, Filter.NOT_SEEN)) == []
 
 
 # --- search -------------------------------------------------------------------------------------
