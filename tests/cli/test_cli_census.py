@@ -211,3 +211,60 @@ def test_census_bad_date_is_bad_usage(cli, bad):
     result = cli("census", "--on", bad)
     assert result.code == 2
     one_line_error(result)
+
+
+# --- a past day's census and lists read the phase history (DOMAIN.md "as of a date D") ---------
+
+HISTORY_PATIENTS = [
+    P("H-1", "intake", "2026-11-02"),       # the desk completes its first infusion on Nov 10
+    P("H-2", "maintenance", "2026-11-15"),  # registered (imported) Nov 15
+    P("H-3", "integration", "2026-09-01", registered="2026-08-01"),
+]
+HISTORY_APPOINTMENTS = [A("H-1", "2026-11-10T09:00", "infusion", "booked", "Chair 1")]
+
+
+def census_on(cli, day: str) -> dict:
+    result = cli("census", "--on", day, "--format", "json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_a_past_census_and_lists_read_the_phase_history(cli, db, tmp_path):
+    from cli_support import query
+    write_csv(tmp_path / "p.csv", PATIENT_HEADER, HISTORY_PATIENTS)
+    write_csv(tmp_path / "a.csv", HEADER, HISTORY_APPOINTMENTS)
+    assert cli("import", "--patients", "p.csv", "--appointments", "a.csv").code == 0
+    (aid,) = [row[0] for row in query(db, "SELECT id FROM appointment")]
+    for status in ("arrived", "in_chair", "recovery", "completed"):  # on the day, at the desk
+        result = cli("set-status", str(aid), status, "--today", "2026-11-10")
+        assert result.code == 0, result.err
+    assert query(db, "SELECT phase, phase_since FROM patient WHERE chart_number = 'H-1'") == [
+        ("stabilization", "2026-11-10")]
+
+    # Nov 9: H-1 still in intake; H-2 not registered yet; H-3 never seen since Aug 1
+    nov_9 = census_on(cli, "2026-11-09")
+    assert nov_9["active_by_phase"] == {"intake": 1, "stabilization": 0, "maintenance": 0,
+                                        "integration": 1}
+    assert nov_9["lists"] == {"mid_stabilization": 0, "due_for_maintenance": 0,
+                              "not_seen_over_a_month": 1}
+    nov_10 = census_on(cli, "2026-11-10")
+    assert nov_10["active_by_phase"] == {"intake": 0, "stabilization": 1, "maintenance": 0,
+                                         "integration": 1}
+    assert nov_10["lists"]["mid_stabilization"] == 1
+    # today (Nov 21): the stored phases
+    assert census_on(cli, "2026-11-21")["active_by_phase"] == {
+        "intake": 0, "stabilization": 1, "maintenance": 1, "integration": 1}
+
+    result = cli("lists", "--on", "2026-11-09", "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["mid_stabilization"] == []
+    result = cli("lists", "--on", "2026-11-10", "--format", "json")
+    assert [(e["patient_id"], e["infusions_completed"]) for e in
+            json.loads(result.out)["mid_stabilization"]] == [("H-1", 1)]
+
+    result = cli("census", "--from", "2026-11-09", "--to", "2026-11-10", "--format", "csv")
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert [(r["date"], r["active_intake"], r["active_stabilization"],
+             r["list_mid_stabilization"]) for r in rows] == [
+        ("2026-11-09", "1", "0", "0"), ("2026-11-10", "0", "1", "1")]
