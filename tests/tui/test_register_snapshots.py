@@ -42,6 +42,8 @@ async def _form(pilot, **values: str) -> None:
     await pilot.press("ctrl+s")
     await settle(pilot)
     pilot.app.clear_notifications()
+    for field in screen.query("Input"):  # the cursor shown, not in whatever blink it was
+        field.cursor_blink = False
     await pilot.pause()
 
 
