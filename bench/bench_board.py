@@ -42,7 +42,8 @@ def change_and_undo(day: dt.date) -> None:
     page = flow.board_lines(flow.board_ids(day, unfinished_only=True)[:PAGE], day)
     line = next(line for line in page if line.status == Status.BOOKED)
     flow.undo(flow.set_status(line.id, Status.NO_SHOW, staff="bench",
-                              expected_version=line.version), staff="bench")
+                              expected_version=line.version, confirmed=True),
+              staff="bench")
 
 
 async def app_first_rows(path: Path) -> float:

@@ -340,7 +340,8 @@ class Rescheduled:
 
 
 def reschedule(appointment_id: int, start: dt.datetime, *, staff: str, reason: str,
-               chair: str | None = None, expected_version: int | None = None) -> Rescheduled:
+               chair: str | None = None, expected_version: int | None = None,
+               confirmed: bool = False) -> Rescheduled:
     """Move a booked appointment: the old one is cancelled with the reason (a late
     cancellation when under 24 h before its start) and a new one booked, linked to it, so
     the history keeps both. All or nothing."""
@@ -356,7 +357,7 @@ def reschedule(appointment_id: int, start: dt.datetime, *, staff: str, reason: s
         with write_transaction():
             cancelled = set_status(appointment_id, Status.CANCELLED, staff=staff,
                                    reason=f"rescheduled: {reason}",
-                                   expected_version=expected_version)
+                                   expected_version=expected_version, confirmed=confirmed)
             new_id = _book_in_transaction(
                 old.patient_id, kind, start, staff_id=audit.staff_id(staff), settings=settings,
                 duration=old.duration_minutes, chair=chair, replaces=appointment_id,
@@ -368,12 +369,13 @@ def reschedule(appointment_id: int, start: dt.datetime, *, staff: str, reason: s
 
 
 def cancel(appointment_id: int, *, staff: str, reason: str,
-           expected_version: int | None = None) -> StatusChange:
-    """Cancel with a reason; under 24 h before the start it is a late cancellation."""
+           expected_version: int | None = None, confirmed: bool = False) -> StatusChange:
+    """Cancel with a reason; under 24 h before the start it is a late cancellation. A past
+    day's appointment needs `confirmed` (domain.status_flow)."""
     if not (reason or "").strip():
         raise ValidationError("say why the appointment is cancelled")
     return set_status(appointment_id, Status.CANCELLED, staff=staff, reason=reason,
-                      expected_version=expected_version)
+                      expected_version=expected_version, confirmed=confirmed)
 
 
 # --- who is booking -----------------------------------------------------------------------------
