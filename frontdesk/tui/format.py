@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from frontdesk.domain.model import Kind
+from frontdesk.domain.model import Kind, Phase
+from frontdesk.domain.phases import badge
 
 KIND_SHORT = {Kind.INFUSION: "INF", Kind.CONSULT: "CONS", Kind.ASSESSMENT: "ASMT"}
+#: The phase in a word, as the badges write it (domain.phases.badge is the one home).
+PHASE_SHORT = {phase: badge(phase).split()[0] for phase in Phase}
+#: A badge's colour in content markup (a Static's text, where the .tcss component classes
+#: badge--* of the lists cannot reach): the same theme colours, in their readable text shades.
+BADGE_STYLES = {Phase.INTAKE: "bold $text-secondary", Phase.STABILIZATION: "bold $text-accent",
+                Phase.MAINTENANCE: "bold $text-success", Phase.INTEGRATION: "bold $text-primary",
+                Phase.DISCHARGED: "$text-muted"}
 
 
 def day(value: dt.date | None) -> str:

@@ -34,6 +34,7 @@ from frontdesk.domain.spoken_dates import parse_when
 from frontdesk.services import booking
 from frontdesk.services.booking import BookingContext
 from frontdesk.services.flow import BoardLine, StatusChange
+from frontdesk.tui import format as fmt
 from frontdesk.tui.messages import BookingDone, BookingLoaded, SlotsLoaded
 from frontdesk.tui.screens.base import DeskBaseScreen, DeskModalScreen
 from frontdesk.tui.screens.check_in import CancelScreen
@@ -78,17 +79,10 @@ def patient_badge(context: BookingContext) -> str:
                  target=context.stabilization_target)
 
 
-#: The badge's colour, as on the desk's list but in the theme's readable text shades; the
-#: words differ as well.
-BADGE_STYLES = {Phase.INTAKE: "bold $text-secondary", Phase.STABILIZATION: "bold $text-accent",
-                Phase.MAINTENANCE: "bold $text-success", Phase.INTEGRATION: "bold $text-primary",
-                Phase.DISCHARGED: "$text-muted"}
-
-
 def patient_markup(context: BookingContext) -> str:
     """'[b]Núñez, Ana[/b]  C-1  STAB 2/3' as content markup, the badge in the theme's colour."""
     return (f"[b]{escape(context.name)}[/b]  {escape(context.chart)}  "
-            f"[{BADGE_STYLES[context.phase]}]{patient_badge(context)}[/]")
+            f"[{fmt.BADGE_STYLES[context.phase]}]{patient_badge(context)}[/]")
 
 
 # --- the lists ------------------------------------------------------------------------------------

@@ -10,9 +10,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-SECTION_NAMES = {"App": "Everywhere"}
-
-
 def key_table(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
     """The keys active on `screen` (its focused widget's, its own and the app's), grouped."""
     sections: dict[str, dict[str, list[str]]] = {}  # section -> description -> keys

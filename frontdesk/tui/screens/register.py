@@ -24,13 +24,13 @@ from textual.worker import Worker
 
 from frontdesk import clock
 from frontdesk.domain.errors import ValidationError
-from frontdesk.domain.model import Phase
 from frontdesk.domain.registration import (FIELDS, NewPatient, RegistrationInvalid,
                                            parse_date_of_birth)
 from frontdesk.domain.validation import format_phone, parse_email, parse_name, parse_phone
 from frontdesk.services.clinic import clinic_settings
 from frontdesk.services.registration import (PossibleDuplicate, Registered,
                                              likely_duplicates, parse_new_patient, register)
+from frontdesk.tui import format as fmt
 from frontdesk.tui.messages import ClinicLoaded, RegistrationChecked
 from frontdesk.tui.screens.base import SavingDialog
 from frontdesk.tui.widgets.bounded_input import BoundedInput
@@ -42,10 +42,6 @@ PLACEHOLDERS = {"first_name": "as written: José, X, Mary-Kate",
                 "date_of_birth": "1984-03-07, 3/7/84, March 7 1984",
                 "phone": "(650) 253-0000, 650-253-0000, +44 20 7946 0958",
                 "email": "optional"}
-#: The phase in a few letters, as the desk's badges write it.
-PHASE_SHORT = {Phase.INTAKE: "INTAKE", Phase.STABILIZATION: "STAB",
-               Phase.MAINTENANCE: "MAINT", Phase.INTEGRATION: "INTEG",
-               Phase.DISCHARGED: "DISCH"}
 NAME_WIDTH = 22
 #: What a field takes: more than any good value (a name holds 100, an e-mail 254), so a
 #: value a little too long is taken and its check says why; a paste past this is refused
@@ -72,7 +68,7 @@ def duplicate_prompt(number: int, dup: PossibleDuplicate) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{number if number <= MAX_NUMBERED else ' '} ", style="bold")
     text.append(f" {dup.chart:<9} {name:<{NAME_WIDTH}} {dup.date_of_birth.isoformat()}"
-                f"  {dup.phone:<15} {PHASE_SHORT[dup.phase]}")
+                f"  {dup.phone:<15} {fmt.PHASE_SHORT[dup.phase]}")
     return text
 
 
