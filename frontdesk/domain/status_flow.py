@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from frontdesk.domain.dates import day_words
 from frontdesk.domain.errors import Conflict
 from frontdesk.domain.model import DEFAULT_DURATION_MINUTES, Kind, Status
 
@@ -70,10 +71,6 @@ class Verdict:
         return not self.refused and not self.confirm
 
 
-def _day_words(day: dt.date, today: dt.date) -> str:
-    return f"{day:%a %d %b}" if day.year == today.year else f"{day:%a %d %b %Y}"
-
-
 def judge_change(kind: Kind, current: Status, new: Status, start: dt.datetime,
                  now: dt.datetime) -> Verdict:
     """DOMAIN.md: the flow; arriving, the chair, recovery (and so completing) happen today
@@ -88,10 +85,10 @@ def judge_change(kind: Kind, current: Status, new: Status, start: dt.datetime,
                                                and day < today):
         tense = "is" if day > today else "was"
         return Verdict(refused=f"{_STEP_WORDS[new]} is for today's appointments: this {kind} "
-                               f"{tense} on {_day_words(day, today)}")
+                               f"{tense} on {day_words(day, today)}")
     if day < today:
         return Verdict(confirm=f"a change to a past day's appointment "
-                               f"({_day_words(day, today)})")
+                               f"({day_words(day, today)})")
     if new == Status.NO_SHOW and now < start:
         return Verdict(confirm=f"a no-show before the start time ({start:%H:%M})")
     return Verdict()
