@@ -480,3 +480,23 @@ async def test_help_lists_the_booking_keys(board_db):
         text = screen_text(app)
         for words in ("Keys: Booking", "Book", "Infusion", "From", "Series", "Move", "Cancel"):
             assert words in text
+
+
+async def test_a_series_never_defaults_past_the_target(board_db):
+    """An intake patient with 5 infusions booked: the series offers the 1 left, and 6 more
+    are refused with the reason (issue 14, bug 2: it defaulted to 6 and booked 11)."""
+    pid = _patient_id(board_db, "C-3")
+    for day in (24, 25, 26, 27, 30):
+        booking.book(pid, "infusion", dt.datetime(2026, 11, day, 13), staff="bob")
+    app = _app(board_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open_series(pilot, "smith")
+        assert screen.query_one("#series-count", Input).value == "1"
+        assert "5 infusions already booked, 1 left of the target 6" in screen_text(app)
+        await pilot.press("backspace", "6")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SeriesScreen)
+        assert "target is 6 infusions and 5 booked: at most 1 more" in screen_text(app)
+        assert len([a for a in _appointments(board_db, "C-3") if a[1] == "infusion"]) == 5

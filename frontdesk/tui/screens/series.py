@@ -23,6 +23,7 @@ from textual.worker import Worker, get_current_worker
 
 from frontdesk import clock
 from frontdesk.domain.errors import DomainError, ValidationError
+from frontdesk.domain.model import Phase
 from frontdesk.domain.series import PATTERN_LABELS, SERIES_MAX, Pattern, check_count
 from frontdesk.domain.slots import SlotTaken
 from frontdesk.services import booking
@@ -110,6 +111,10 @@ class SeriesScreen(DeskBaseScreen):
         if c.infusions_booked:
             title += (f"  {c.infusions_booked} infusion"
                       f"{'s' if c.infusions_booked != 1 else ''} already booked")
+            if c.phase in (Phase.INTAKE, Phase.STABILIZATION):  # booked toward this series
+                title += (f", {c.series_default} left of the target {c.stabilization_target}"
+                          if c.series_default else
+                          f": the target of {c.stabilization_target} is reached")
         yield Static(title, id="series-patient")
         with Horizontal(id="series-fields"):
             yield Label("Infusions", classes="series-label")
