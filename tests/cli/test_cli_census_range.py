@@ -18,6 +18,8 @@ from test_cli_census import (APPOINTMENTS, CENSUS_KEYS, EXPECTED_MONDAY, HEADER,
                              assert_shape)
 
 ACTIVE = {"intake": 2, "stabilization": 2, "maintenance": 3, "integration": 2}  # current phases
+# as of 11-16 (DOMAIN.md "as of D"): P-7, registered 11-20, is not counted yet
+ACTIVE_11_16 = {**ACTIVE, "intake": 1}
 
 # Monday 2026-11-16: P-1 infusion completed (Chair 1, 90 min), P-2 infusion no-show (Chair 2,
 # 90 min).
@@ -33,7 +35,7 @@ EXPECTED_11_16 = {
     "late_cancellations": 0,
     # 90 + 90 (a no-show is not cancelled) = 180 / (4 chairs x 600 min) = 0.075
     "chair_utilization": 0.075,
-    "active_by_phase": ACTIVE,
+    "active_by_phase": ACTIVE_11_16,
     # mid: P-1, P-2. due (D+7 = 11-23): P-4 (due 11-20; its 11-23 infusion is a no-show, not
     # booked); P-8 due 11-23 has an infusion booked on 11-23; P-5 due 12-02.
     # not seen (D-1 month = 10-16): P-9 (10-01); P-4 seen 10-20 is not before 10-16;
