@@ -37,14 +37,6 @@ class BoardList(VirtualList):
         self.now = dt.datetime.now()        # the screen sets it on every tick of the clock
         self.wait_limit = DEFAULT_WAIT_ALERT_MINUTES
 
-    @property
-    def allow_vertical_scroll(self) -> bool:
-        """Scrollable as soon as the rows outgrow the view. Textual allows it only once the
-        scrollbar is laid out, one refresh after the list grew: a day loaded with its cursor
-        further down than the view would keep the view at the top, the cursor out of sight
-        (issue 14, bug 6)."""
-        return super().allow_vertical_scroll or (not self.disabled and self.max_scroll_y > 0)
-
     def _name_width(self, width: int) -> int:
         return max(8, min(NAME_MAX, width - (6 + BADGE + KIND + CHAIR + STATUS + SINCE + ALERT
                                              + 2)))

@@ -88,7 +88,7 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.scrollable_content_region.width,
                                  row_count + self._header_lines)
         if not keep_scroll:
-            self.scroll_to(y=0, animate=False, immediate=True)
+            self.scroll_to(y=0, animate=False, immediate=True, force=True)
         self._keep_cursor_visible()
         self.refresh()
         self._ask_for_missing()
@@ -208,12 +208,17 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
             self._announce()
 
     def _keep_cursor_visible(self) -> None:
+        """Scroll so the cursor's row is in sight. Forced: Textual allows a scroll only once
+        the scrollbar is laid out, one refresh after the list grew, so a list loaded with its
+        cursor below the view would otherwise stay at the top, the cursor out of sight
+        (issue 14, bug 6)."""
         height = max(1, self.size.height - self._header_lines)
         top = int(self.scroll_offset.y)
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True,
+                           force=True)
         self._ask_for_missing()
 
     def _announce(self) -> None:
