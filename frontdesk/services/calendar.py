@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from frontdesk.db import models as m
-from frontdesk.db.dialect import as_day, day_of
+from frontdesk.db.dialect import as_day, as_moment, day_of
 from frontdesk.db.queries import agenda_order, in_days, on_day
 from frontdesk.domain.lists import display_name
 from frontdesk.domain.model import Kind, Status
-from frontdesk.services.lists import as_datetime
 
 A = m.Appointment
 P = m.Patient
@@ -47,7 +46,7 @@ def day_agenda(day: dt.date) -> list[AgendaLine]:
                       P.last_name, P.first_name, A.kind, A.status)
              .join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
              .where(on_day(day)).order_by(*agenda_order()).tuples())
-    return [AgendaLine(id=aid, start=as_datetime(start), duration_minutes=minutes, chair=chair,
+    return [AgendaLine(id=aid, start=as_moment(start), duration_minutes=minutes, chair=chair,
                        patient_id=pid, chart=chart, name=display_name(last, first),
                        kind=Kind(kind), status=Status(status))
             for aid, start, minutes, chair, pid, chart, last, first, kind, status in query]

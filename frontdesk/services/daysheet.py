@@ -23,7 +23,7 @@ from frontdesk.db.queries import agenda_order, on_day
 from frontdesk.domain.lists import display_name
 from frontdesk.domain.model import STATUS_WORDS, Kind, Status
 from frontdesk.services.clinic import clinic_settings
-from frontdesk.services.lists import as_datetime
+from frontdesk.db.dialect import as_moment
 
 A = m.Appointment
 P = m.Patient
@@ -108,14 +108,14 @@ def day_sheet(day: dt.date) -> DaySheet:
     lines = []
     for (aid, start, ends_at, minutes, chair, chart, last, first, kind, status, status_at,
          late, reason) in rows:
-        start = as_datetime(start)
+        start = as_moment(start)
         cancelled = status == Status.CANCELLED.value
         lines.append(SheetLine(
             id=aid, start=start,
-            end=as_datetime(ends_at) if ends_at else start + dt.timedelta(minutes=minutes),
+            end=as_moment(ends_at) if ends_at else start + dt.timedelta(minutes=minutes),
             name=display_name(last, first), chart=chart, kind=Kind(kind),
             status=Status(status), chair=chair,
-            cancelled_at=as_datetime(status_at) if cancelled and status_at else None,
+            cancelled_at=as_moment(status_at) if cancelled and status_at else None,
             late_cancellation=bool(late) and cancelled,
             cancel_reason=(reason or None) if cancelled else None))
     live = [line for line in lines if line.status != Status.CANCELLED]

@@ -34,7 +34,7 @@ from frontdesk.domain.status_flow import (check_can_undo, check_change, next_due
                                           recovery_alert_cutoff, waiting_alert_cutoff)
 from frontdesk.services import audit
 from frontdesk.services.clinic import clinic_settings
-from frontdesk.services.lists import as_date, as_datetime
+from frontdesk.db.dialect import as_day, as_moment
 from frontdesk.services.patients import rows_for_ids
 
 A = m.Appointment
@@ -72,7 +72,7 @@ def _check_version(row: m.Appointment, expected_version: int | None) -> None:
         return
     who = m.Staff.get_by_id(row.status_by_id).username
     raise Conflict(f"someone else changed this appointment meanwhile (now "
-                   f"{STATUS_WORDS[Status(row.status)]}, by {who} at {as_datetime(row.status_at):%H:%M}); "
+                   f"{STATUS_WORDS[Status(row.status)]}, by {who} at {as_moment(row.status_at):%H:%M}); "
                    f"nothing was changed: look again and repeat if still needed")
 
 
@@ -118,8 +118,8 @@ def set_status(appointment_id: int, new_status: Status | str, *, staff: str,
         _check_version(row, expected_version)
         now = clock.now()
         confirmation = check_change(Kind(row.kind), Status(row.status), new,
-                                    as_datetime(row.start), now, confirmed=confirmed)
-        late = new == Status.CANCELLED and is_late_cancellation(as_datetime(row.start), now)
+                                    as_moment(row.start), now, confirmed=confirmed)
+        late = new == Status.CANCELLED and is_late_cancellation(as_moment(row.start), now)
         said = "; ".join(filter(None, [reason, confirmation and f"confirmed: {confirmation}"]))
         event = _event(row, new, staff_id, now, said)
         extra = {}
@@ -146,7 +146,7 @@ def _phase_after_infusion(row: m.Appointment, event_id: int, staff_id: int,
     phase = Phase(patient.phase)
     if phase not in (Phase.INTAKE, Phase.STABILIZATION):
         return None
-    day = as_datetime(row.start).date()
+    day = as_moment(row.start).date()
     since = day if phase == Phase.INTAKE else patient.phase_since
     completed = A.select().where(A.patient == patient.id, completed_in_phase(since)).count()
     new = phase_after_completed_infusion(phase, completed, patient.stabilization_target)
@@ -226,13 +226,13 @@ def _check_patient_free(row: m.Appointment, undone: Status) -> None:
     """Undoing a cancellation or a no-show makes the appointment hold the patient's time (and
     day, for an infusion) again: not when something else of theirs holds it now."""
     mine = (A.patient == row.patient_id) & (A.id != row.id)
-    start, ends = as_datetime(row.start), as_datetime(row.ends_at)
+    start, ends = as_moment(row.start), as_moment(row.ends_at)
     clash = (A.select(A.start, A.kind).where(mine, holds_patient(), overlapping(start, ends))
              .order_by(A.start).first())
     if clash is not None:
         article = "an" if clash.kind[0] in "aeiou" else "a"
         raise Conflict(f"{STATUS_WORDS[undone]} not undone: the patient has {article} "
-                       f"{clash.kind} at {as_datetime(clash.start):%H:%M} since; "
+                       f"{clash.kind} at {as_moment(clash.start):%H:%M} since; "
                        f"book the patient again if still needed")
     if row.kind in KINDS_ONE_A_DAY:
         other = (A.select(A.start, A.kind).where(mine, holds_patient_day(),
@@ -240,7 +240,7 @@ def _check_patient_free(row: m.Appointment, undone: Status) -> None:
                  .order_by(A.start).first())
         if other is not None:
             raise Conflict(f"{STATUS_WORDS[undone]} not undone: the patient has another "
-                           f"{other.kind} that day ({as_datetime(other.start):%H:%M}), and "
+                           f"{other.kind} that day ({as_moment(other.start):%H:%M}), and "
                            f"one infusion a day is the most")
 
 
@@ -403,13 +403,13 @@ def walk_in(patient_id: int, kind: Kind | str, *, staff: str, phq9: int | None =
                                          overlapping(now, ends)).order_by(A.start).first())
         if clash is not None:
             raise Conflict(f"the patient already has an appointment at "
-                           f"{as_datetime(clash.start):%H:%M} then: check that one in")
+                           f"{as_moment(clash.start):%H:%M} then: check that one in")
         if kind in KINDS_ONE_A_DAY:
             held = (A.select(A.start, A.status).where(A.patient == patient_id,
                                                       holds_patient_day(), on_day(now.date()))
                     .order_by(A.start).first())
             if held is not None:
-                raise Conflict(_one_infusion_a_day(as_datetime(held.start),
+                raise Conflict(_one_infusion_a_day(as_moment(held.start),
                                                    Status(held.status)))
         chair = None
         if kind in KINDS_NEEDING_CHAIR:
@@ -470,7 +470,7 @@ def next_due_id(day: dt.date, now: dt.datetime) -> int | None:
             .where(on_day(day), A.status.in_([s.value for s in UNFINISHED]))
             .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
                       P.search_key, A.id).tuples())
-    found = [(aid, as_datetime(start), Status(status)) for aid, start, status in rows]
+    found = [(aid, as_moment(start), Status(status)) for aid, start, status in rows]
     index = next_due([(start, status) for _, start, status in found], now)
     return None if index is None else found[index][0]
 
@@ -496,9 +496,9 @@ def board_lines(ids: list[int], as_of: dt.date) -> list[BoardLine]:
          version, late) = found[aid]
         patient = patients.get(pid)
         lines.append(BoardLine(
-            id=aid, start=as_datetime(start), duration_minutes=minutes,
-            ends_at=as_datetime(ends), kind=Kind(kind), status=Status(status),
-            status_at=as_datetime(status_at), status_by=by, chair=chair, patient_id=pid,
+            id=aid, start=as_moment(start), duration_minutes=minutes,
+            ends_at=as_moment(ends), kind=Kind(kind), status=Status(status),
+            status_at=as_moment(status_at), status_by=by, chair=chair, patient_id=pid,
             chart=chart, name=display_name(last, first),
             badge=patient.badge if patient else "", phase=patient.phase if patient else None,
             stalled=patient.stalled if patient else False, version=version,
@@ -536,4 +536,4 @@ def appointment_line(appointment_id: int, as_of: dt.date | None = None) -> Board
     row = A.get_or_none(A.id == appointment_id)
     if row is None:
         raise NotFound(f"there is no appointment {appointment_id}")
-    return board_lines([appointment_id], as_of or as_date(row.start))[0]
+    return board_lines([appointment_id], as_of or as_day(row.start))[0]

@@ -29,7 +29,7 @@ from frontdesk.domain.errors import NotFound
 from frontdesk.domain.lists import display_name
 from frontdesk.domain.model import STATUS_WORDS, Kind, Status
 from frontdesk.services.clinic import clinic_settings, database_created_at
-from frontdesk.services.lists import as_datetime
+from frontdesk.db.dialect import as_moment
 
 A = m.Appointment
 P = m.Patient
@@ -90,8 +90,8 @@ def _read(where) -> tuple[str, str, list[_Appointment]]:
             .tuples())
     out = []
     for aid, version, start, ends_at, minutes, kind, status, chair, chart, last, first in rows:
-        start = as_datetime(start)
-        end = as_datetime(ends_at) if ends_at else start + dt.timedelta(minutes=minutes)
+        start = as_moment(start)
+        end = as_moment(ends_at) if ends_at else start + dt.timedelta(minutes=minutes)
         out.append(_Appointment(aid, version or 1, start, end, Kind(kind), Status(status),
                                 chair, chart, display_name(last, first)))
     return settings.name, stamp, out

@@ -15,18 +15,13 @@ from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db import queries as q
 from frontdesk.db.connection import read_snapshot
-from frontdesk.db.dialect import as_day, as_moment
+from frontdesk.db.dialect import as_day
 from frontdesk.domain import lists as rules
 from frontdesk.domain.dates import latest_start_reaching, start_of_next_day
 from frontdesk.domain.model import MAINTENANCE_INTERVAL_RANGE, Kind, Phase, Status
 
 P = m.Patient
 A = m.Appointment
-
-#: A day or a timestamp read raw from SQL (the names other services know them by).
-as_date = as_day
-as_datetime = as_moment
-
 
 def phase_as_of(as_of: dt.date):
     """(phase, phase_since) of the patient at the end of `as_of`, as SQL expressions

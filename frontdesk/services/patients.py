@@ -29,9 +29,9 @@ from frontdesk.domain.phases import badge
 from frontdesk.domain.search import SearchTerms
 from frontdesk.domain.validation import format_phone
 from frontdesk.services import audit, recall
-from frontdesk.services.lists import (as_date, as_datetime, completed_in_phase,
-                                      last_completed_infusion, members, next_booked,
-                                      phase_as_of, seen_by)
+from frontdesk.db.dialect import as_day, as_moment
+from frontdesk.services.lists import (completed_in_phase, last_completed_infusion, members,
+                                      next_booked, phase_as_of, seen_by)
 
 P = m.Patient
 A = m.Appointment
@@ -130,15 +130,15 @@ def ordered_ids(q: ListQuery) -> list[int]:
         query = (P.select(P.id, P.chart_number, phase_since, P.maintenance_interval_months,
                           last_completed_infusion(q.as_of).alias("last"))
                  .where(*_conditions(q)).tuples())
-        due = [(rules.due_on(last_infusion=as_date(last), interval_months=months,
-                             phase_since=as_date(since)), chart, pid)
+        due = [(rules.due_on(last_infusion=as_day(last), interval_months=months,
+                             phase_since=as_day(since)), chart, pid)
                for pid, chart, since, months, last in query]
         return [pid for _, _, pid in sorted(due)]
     if q.filter == Filter.NOT_SEEN:
         last_seen = seen_by(q.as_of).select(fn.MAX(A.start))
         query = (P.select(P.id, P.chart_number, last_seen.alias("last_seen"))
                  .where(*_conditions(q)).tuples())
-        unseen = [(last is not None, as_date(last) or dt.date.min, chart, pid)
+        unseen = [(last is not None, as_day(last) or dt.date.min, chart, pid)
                   for pid, chart, last in query]
         return [row[-1] for row in sorted(unseen)]
     first = fn.MIN(A.start)
@@ -181,15 +181,15 @@ class _Standing:
 def _standing(row: dict, as_of: dt.date) -> _Standing:
     """A patient registered after the date is on no list then: never stalled, due or overdue."""
     phase = Phase(row["phase"])
-    phase_since = as_date(row["since"])
+    phase_since = as_day(row["since"])
     registered = row["registered_on"] <= as_of
     has_booked_infusion = row["next_infusion"] is not None
     stalled = registered and phase == Phase.STABILIZATION and rules.is_stalled(
-        phase_since=phase_since, last_completed_since_phase=as_date(row["last_in_phase"]),
+        phase_since=phase_since, last_completed_since_phase=as_day(row["last_in_phase"]),
         has_booked_infusion=has_booked_infusion, as_of=as_of)
     due_on = due = overdue = None
     if phase == Phase.MAINTENANCE:
-        due_on = rules.due_on(last_infusion=as_date(row["last_infusion"]),
+        due_on = rules.due_on(last_infusion=as_day(row["last_infusion"]),
                               interval_months=row["maintenance_interval_months"],
                               phase_since=phase_since)
         due = registered and not has_booked_infusion and due_on <= rules.due_window_end(as_of)
@@ -207,7 +207,7 @@ def _row(row: dict, as_of: dt.date) -> PatientRow:
         id=row["id"], chart=row["chart_number"],
         name=rules.display_name(row["last_name"], row["first_name"]),
         phase=Phase(row["phase"]), badge=standing.badge, stalled=standing.stalled,
-        last_seen=as_date(row["last_seen"]), next_booked=as_datetime(row["next_booked"]),
+        last_seen=as_day(row["last_seen"]), next_booked=as_moment(row["next_booked"]),
         key=(row["search_key"], row["id"]))
 
 
@@ -382,7 +382,7 @@ class PatientDetail:
 
 
 def _lines(query) -> tuple[AppointmentLine, ...]:
-    return tuple(AppointmentLine(id=aid, start=as_datetime(start), duration_minutes=minutes,
+    return tuple(AppointmentLine(id=aid, start=as_moment(start), duration_minutes=minutes,
                                  kind=Kind(kind), status=Status(status), chair=chair)
                  for aid, start, minutes, kind, status, chair in query.tuples())
 
@@ -392,7 +392,7 @@ def _scores(patient_id: int, as_of: dt.date, limit: int) -> tuple[ScorePoint, ..
     latest = (M.select(M.taken_at, M.phq9, M.gad7)
               .where(M.patient == patient_id, queries.by_end_of(as_of, M.taken_at))
               .order_by(M.taken_at.desc(), M.id.desc()).limit(limit).tuples())
-    return tuple(ScorePoint(taken_at=as_datetime(at), phq9=phq9, gad7=gad7)
+    return tuple(ScorePoint(taken_at=as_moment(at), phq9=phq9, gad7=gad7)
                  for at, phq9, gad7 in reversed(list(latest)))
 
 
@@ -407,7 +407,7 @@ def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
             raise NotFound("that patient is no longer in the database")
         standing = _standing(row, as_of)
         history = tuple(
-            PhaseStep(at=as_datetime(at), from_phase=Phase(src) if src else None,
+            PhaseStep(at=as_moment(at), from_phase=Phase(src) if src else None,
                       to_phase=Phase(dst), reason=reason, staff=who)
             for at, src, dst, reason, who in (
                 m.PhaseChange.select(m.PhaseChange.at, m.PhaseChange.from_phase,
@@ -424,21 +424,21 @@ def patient_detail(patient_id: int, as_of: dt.date, *, region: str = "US",
                           .limit(appointments))
         points = _scores(patient_id, as_of, scores)
         last_call = recall.last_calls([patient_id]).get(patient_id)
-    last_infusion = as_date(row["last_infusion"])
+    last_infusion = as_day(row["last_infusion"])
     assessment_due_on = measures.progress_assessment_due_on(
-        Phase(row["phase"]), as_date(row["since"]), last_infusion,
+        Phase(row["phase"]), as_day(row["since"]), last_infusion,
         points[-1].taken_at.date() if points else None)
     return PatientDetail(
         id=row["id"], chart=row["chart_number"], first_name=row["first_name"],
         last_name=row["last_name"], name=rules.display_name(row["last_name"], row["first_name"]),
         date_of_birth=row["date_of_birth"], phone=format_phone(row["phone"], region),
         email=row["email"], registered_on=row["registered_on"], phase=Phase(row["phase"]),
-        phase_since=as_date(row["since"]), badge=standing.badge,
+        phase_since=as_day(row["since"]), badge=standing.badge,
         stabilization_target=row["stabilization_target"],
         infusions_completed=standing.completed, stalled=standing.stalled,
         maintenance_interval_months=row["maintenance_interval_months"],
         due_on=standing.due_on, last_infusion=last_infusion,
-        last_seen=as_date(row["last_seen"]), history=history, recent=recent,
+        last_seen=as_day(row["last_seen"]), history=history, recent=recent,
         upcoming=upcoming, notes=row["notes"] or "", version=row["version"],
         scores=points, assessment_due_on=assessment_due_on, last_call=last_call)
 

@@ -14,7 +14,7 @@ from frontdesk.db.queries import on_day
 from frontdesk.domain.errors import NotFound, ValidationError
 from frontdesk.domain.recall import CallOutcome, check_call_back, describe, parse_outcome
 from frontdesk.services import audit
-from frontdesk.services.lists import as_date, as_datetime
+from frontdesk.db.dialect import as_day, as_moment
 
 C = m.RecallCall
 NOTE_MAX_CHARS = 500
@@ -55,8 +55,8 @@ def calls_of(patient_id: int, limit: int = 20) -> list[RecallCallLine]:
     query = (C.select(C.id, C.at, m.Staff.username, C.outcome, C.call_back_on, C.note)
              .join(m.Staff).where(C.patient == patient_id)
              .order_by(C.at.desc(), C.id.desc()).limit(limit).tuples())
-    return [RecallCallLine(cid, patient_id, as_datetime(at), who, CallOutcome(outcome),
-                           as_date(back), note)
+    return [RecallCallLine(cid, patient_id, as_moment(at), who, CallOutcome(outcome),
+                           as_day(back), note)
             for cid, at, who, outcome, back, note in query]
 
 
@@ -71,5 +71,5 @@ def last_calls(patient_ids: list[int]) -> dict[int, str]:
         return {}
     latest = C.select(fn.MAX(C.id)).where(C.patient.in_(patient_ids)).group_by(C.patient)
     query = C.select(C.patient, C.at, C.outcome, C.call_back_on).where(C.id.in_(latest))
-    return {pid: describe(CallOutcome(outcome), as_datetime(at), as_date(back))
+    return {pid: describe(CallOutcome(outcome), as_moment(at), as_day(back))
             for pid, at, outcome, back in query.tuples()}
