@@ -471,3 +471,35 @@ async def test_the_board_opens_on_the_next_patient_due_in_sight(db_path, tmp_pat
             assert board.highlighted.status.value == "arrived"
     finally:
         clock.set_today(None)
+
+
+class _QuietWatcher:
+    """A change watcher that never sees a write (as when it already saw another desk's)."""
+    interval = 0.5
+
+    def changed(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+
+async def test_a_refused_undo_shows_the_board_as_it_is_now(board_db):
+    """A refused undo writes nothing, so the change watcher has nothing to see: the board
+    reloads by itself and shows what another desk made of the appointment."""
+    app = _app(board_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open_board(pilot)
+        await _to(pilot, "Okafor, Ben")
+        await pilot.press("space")  # arrived, here
+        await settle(pilot)
+        assert _status(board_db, "C-2") == "arrived"
+        app._watcher = _QuietWatcher()
+        ben = _board(app).highlighted.id
+        flow.set_status(ben, "in_chair", staff="bob")  # another desk, meanwhile
+        assert "arrived" in _line_of(app, "Okafor, Ben")  # not seen here yet
+        await pilot.press("u")
+        await settle(pilot)
+        assert _status(board_db, "C-2") == "in_chair"  # not undone
+        assert "the appointment was changed after that" in _told(app)
+        assert "in chair" in _line_of(app, "Okafor, Ben")  # and the board shows it now

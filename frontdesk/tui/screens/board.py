@@ -9,24 +9,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+from collections import deque
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from frontdesk import clock
+from frontdesk.domain.dates import day_words
 from frontdesk.domain.model import STATUS_WORDS, Status
 from frontdesk.domain.status_flow import Verdict, judge_change, next_step
 from frontdesk.services import flow
 from frontdesk.services.flow import BoardLine, BoardSummary, TodayForPatient
-from frontdesk.tui import format as fmt
-from frontdesk.tui.messages import (BoardLoaded, BoardPageLoaded, DataChanged, StatusChanged,
-                                    SummaryLoaded)
+from frontdesk.tui.messages import BoardLoaded, BoardPageLoaded, StatusChanged, SummaryLoaded
 from frontdesk.tui.screens.base import DeskBaseScreen
-from frontdesk.tui.screens.check_in import CancelScreen, appointment_words, staff_of
+from frontdesk.tui.screens.check_in import CancelScreen, appointment_words
 from frontdesk.tui.screens.confirm import ConfirmScreen
 from frontdesk.tui.screens.flow_actions import FlowActions
 from frontdesk.tui.widgets.board_list import BoardList
@@ -69,8 +70,10 @@ class BoardScreen(FlowActions, DeskBaseScreen):
         self.summary: BoardSummary | None = None
         self._generation = 0
         self._ticks = 0
-        self._stale = False
         self._saving: set[int] = set()  # appointments with a change on its way
+        # the list's pages asked for, fetched one at a time by one worker: see load_pages
+        self._wanted_pages: deque = deque()
+        self._pages_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,9 +123,16 @@ class BoardScreen(FlowActions, DeskBaseScreen):
             self.post_message(BoardLoaded(generation, day, ids, start, lines, cursor,
                                           in_place=keep_id is not None))
 
-    @work(thread=True, group="board-page", exit_on_error=False)
-    def load_page(self, generation: int, day: dt.date, start: int, ids: list[int]) -> None:
-        self.post_message(BoardPageLoaded(generation, start, flow.board_lines(ids, day)))
+    @work(thread=True, exclusive=True, group="board-pages", exit_on_error=False)
+    def load_pages(self) -> None:
+        """Every page the list asked for, one after the other (as the desk's list). Exclusive:
+        a newer call takes over the queue (one cancelled before its thread ran loses
+        nothing), and the lock keeps two threads from fetching at once."""
+        with self._pages_lock:
+            while self._wanted_pages:
+                generation, day, start, ids = self._wanted_pages.popleft()
+                self.post_message(BoardPageLoaded(generation, start,
+                                                  flow.board_lines(ids, day)))
 
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def load_summary(self, day: dt.date, now: dt.datetime, wait_limit: int) -> None:
@@ -138,6 +148,7 @@ class BoardScreen(FlowActions, DeskBaseScreen):
         cursor, shown = message.cursor, self.board.highlighted
         if message.in_place and shown is not None and shown.id in message.ids:
             cursor = message.ids.index(shown.id)  # where the user is now, not when asked
+        self._wanted_pages.clear()  # pages of the list before: nobody waits for them
         self.board.reset(len(message.ids), rows, cursor=cursor, keep_scroll=message.in_place)
 
     def on_board_page_loaded(self, message: BoardPageLoaded) -> None:
@@ -152,13 +163,16 @@ class BoardScreen(FlowActions, DeskBaseScreen):
     def _need_rows(self, message: VirtualList.NeedRows) -> None:
         ids = self.ids[message.start:message.start + message.count]
         if ids:
-            self.load_page(message.source.generation, self.day, message.start, ids)
+            self._wanted_pages.append((message.source.generation, self.day, message.start,
+                                       ids))
+            self.load_pages()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # ReportsWorkerErrors' handler runs after this one (Textual calls each class's)
-        if event.state == WorkerState.ERROR and event.worker.group == "change":
+    def worker_failed(self, worker: Worker, error: BaseException) -> bool:
+        """(base.py's one dispatcher asks; the notification follows.)"""
+        if worker.group == "change":
             self._saving.clear()
             self.reload()  # a refused change: show what the appointment is now
+        return False
 
     # --- the clock and other desks -----------------------------------------------------------
 
@@ -175,23 +189,14 @@ class BoardScreen(FlowActions, DeskBaseScreen):
             self.load_summary(self.day, clock.now(), self.board.wait_limit)
         self._show_title()
 
-    def on_data_changed(self, message: DataChanged) -> None:
-        if self.is_current:
-            self.reload()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if self._stale:
-            self._stale = False
-            self.reload()
+    def refresh_data(self) -> None:
+        """The database changed (base.py: the change watcher): the day again, cursor kept."""
+        self.reload()
 
     # --- showing -----------------------------------------------------------------------------
 
     def _show_title(self) -> None:
-        day = (f"{self.day:%a %d %b}" if self.day.year == self.today.year
-               else fmt.long_day(self.day))
-        title = Text(f" {day}", style="bold")
+        title = Text(f" {day_words(self.day, self.today)}", style="bold")
         if self.day == self.today:
             title.append(f" {self.board.now:%H:%M}", style="bold")
         s = self.summary if self.summary is not None and self.summary.day == self.day else None
@@ -223,6 +228,7 @@ class BoardScreen(FlowActions, DeskBaseScreen):
         self.day = day
         self.summary = None
         self.ids = []
+        self._wanted_pages.clear()
         self.board.reset(0)
         self.board.loaded = False
         self._show_title()
@@ -263,11 +269,11 @@ class BoardScreen(FlowActions, DeskBaseScreen):
             def done(confirmed: bool | None) -> None:
                 if confirmed:
                     self._saving.add(line.id)
-                    self.change_status(line, status, staff_of(self), confirmed=True)
+                    self.change_status(line, status, self.staff, confirmed=True)
             self._confirm(line, STATUS_WORDS[status], verdict, done)
             return
         self._saving.add(line.id)
-        self.change_status(line, status, staff_of(self))
+        self.change_status(line, status, self.staff)
 
     @work(thread=True, group="change", exit_on_error=False)
     def change_status(self, line: BoardLine, status: Status, staff: str,
@@ -357,10 +363,6 @@ class BoardScreen(FlowActions, DeskBaseScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    def action_help(self) -> None:
-        from frontdesk.tui.screens.help import HelpScreen
-        self.app.push_screen(HelpScreen(self))
 
     @on(VirtualList.Activated, "#board")
     def _open_patient(self, message: VirtualList.Activated) -> None:

@@ -10,18 +10,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
-from textual.worker import Worker, WorkerState
 
 from frontdesk import clock
+from frontdesk.domain.dates import day_words
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.measures import LABELS, MAXIMUM, Measure, parse_score
 from frontdesk.domain.model import STATUS_WORDS, Kind, Phase, is_late_cancellation
 from frontdesk.services import flow
 from frontdesk.services.flow import BoardLine, StatusChange, TodayForPatient
-from frontdesk.tui.screens.base import DeskModalScreen
+from frontdesk.tui.screens.base import SavingDialog
+from frontdesk.tui.widgets.bounded_input import BoundedInput
 
 WALK_IN_KINDS = (Kind.INFUSION, Kind.CONSULT, Kind.ASSESSMENT)
 CANCEL_REASONS = ("patient called to cancel", "illness", "transport", "weather",
@@ -29,42 +29,13 @@ CANCEL_REASONS = ("patient called to cancel", "illness", "transport", "weather",
 
 
 def appointment_words(line: BoardLine) -> str:
+    """Its day (with the year when it is another year's), time, kind, length, chair, status."""
     chair = f" · {line.chair}" if line.chair else ""
-    return (f"{line.start:%a %d %b %H:%M} · {line.kind.value} · {line.duration_minutes} min"
-            f"{chair} · {STATUS_WORDS[line.status]}")
+    return (f"{day_words(line.start, clock.today())} {line.start:%H:%M} · {line.kind.value} · "
+            f"{line.duration_minutes} min{chair} · {STATUS_WORDS[line.status]}")
 
 
-def staff_of(screen) -> str:
-    """Who this desk records as having made a change."""
-    return getattr(screen.app.desk_settings, "staff", "") or "desk"
-
-
-class _SavingDialog(DeskModalScreen):
-    """A dialog whose save runs in a worker; a refusal is shown in it, nothing typed lost."""
-
-    class Saved(Message):
-        def __init__(self, result) -> None:
-            super().__init__()
-            self.result = result
-
-    @on(Saved)
-    def _saved(self, message: Saved) -> None:
-        self.dismiss(message.result)
-
-    def show_problem(self, text: str) -> None:
-        self.query_one(".dialog-problem", Static).update(text)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and isinstance(event.worker.error, DomainError):
-            self.show_problem(str(event.worker.error))
-            event.prevent_default()  # shown in the dialog: no notification as well
-
-    def action_help(self) -> None:
-        from frontdesk.tui.screens.help import HelpScreen
-        self.app.push_screen(HelpScreen(self))
-
-
-class CheckInScreen(_SavingDialog):
+class CheckInScreen(SavingDialog):
     """Check in the patient's booked appointment, or a walk-in when there is none; with
     `scores_only`, record the totals without a check-in. Dismisses with the StatusChange
     (or True for scores alone), or None when cancelled."""
@@ -110,8 +81,8 @@ class CheckInScreen(_SavingDialog):
                 for measure in Measure:
                     yield Label(f"{LABELS[measure]} (0-{MAXIMUM[measure]})",
                                 classes="score-label")
-                    yield Input(placeholder="–", id=measure.value, restrict=r"[0-9]*",
-                                max_length=2, classes="score")
+                    yield BoundedInput(placeholder="–", id=measure.value,
+                                       restrict=r"[0-9]*", max_length=2, classes="score")
             yield Static("", classes="dialog-problem")
             action = "save" if self.scores_only else "check in"
             yield Label(f"enter: {action} · tab: next field · esc: cancel", classes="dialog-hint")
@@ -142,7 +113,7 @@ class CheckInScreen(_SavingDialog):
             self.show_problem("Type a PHQ-9 or a GAD-7 total (or esc)")
             return
         self.show_problem("")
-        self.save(self._kind() if self.walk_in else None, scores, staff_of(self))
+        self.save(self._kind() if self.walk_in else None, scores, self.staff)
 
     @work(thread=True, exclusive=True, group="check-in", exit_on_error=False)
     def save(self, walk_in_kind: Kind | None, scores: dict, staff: str) -> None:
@@ -161,7 +132,7 @@ class CheckInScreen(_SavingDialog):
         self.dismiss(None)
 
 
-class CancelScreen(_SavingDialog):
+class CancelScreen(SavingDialog):
     """Cancel an appointment; the reason is required. Dismisses with the StatusChange."""
 
     HELP_TITLE = "Cancel an appointment"
@@ -184,8 +155,9 @@ class CancelScreen(_SavingDialog):
                 yield Static("LATE CANCELLATION: less than 24 h before the start",
                              id="late-warning")
             yield Label("Why? (e.g. " + ", ".join(CANCEL_REASONS[:4]) + "…)")
-            yield Input(placeholder="reason", id="cancel-reason", max_length=200,
-                        suggester=SuggestFromList(CANCEL_REASONS, case_sensitive=False))
+            yield BoundedInput(placeholder="reason", id="cancel-reason", max_length=200,
+                               suggester=SuggestFromList(CANCEL_REASONS,
+                                                         case_sensitive=False))
             yield Static("", classes="dialog-problem")
             yield Label("enter: cancel the appointment · →: take the suggestion · esc: back",
                         classes="dialog-hint")
@@ -200,7 +172,7 @@ class CancelScreen(_SavingDialog):
         if not reason:
             self.show_problem("Say why it is cancelled (the clinic keeps the reason)")
             return
-        self.save(reason, staff_of(self))
+        self.save(reason, self.staff)
 
     @work(thread=True, exclusive=True, group="cancel", exit_on_error=False)
     def save(self, reason: str, staff: str) -> None:

@@ -8,8 +8,8 @@ from textual import work
 from frontdesk.domain.model import STATUS_WORDS
 from frontdesk.services import flow
 from frontdesk.services.flow import StatusChange, TodayForPatient
-from frontdesk.tui.messages import DataChanged, StatusChanged
-from frontdesk.tui.screens.check_in import CheckInScreen, staff_of
+from frontdesk.tui.messages import StatusChanged
+from frontdesk.tui.screens.check_in import CheckInScreen
 
 
 def change_words(change: StatusChange, name: str, undone: bool = False) -> str:
@@ -39,9 +39,8 @@ class FlowActions:
         def done(result) -> None:
             if isinstance(result, StatusChange):
                 self.post_message(StatusChanged(result, name))
-            elif result is True:
+            elif result is True:  # the dialog told the change watcher (SavingDialog)
                 self.notify(f"Scores recorded for {name}")
-                self.app.post_message(DataChanged())
         self.app.push_screen(CheckInScreen(today, scores_only=scores_only, phase=phase), done)
 
     def on_status_changed(self, message: StatusChanged) -> None:
@@ -58,7 +57,7 @@ class FlowActions:
             before, after = change.phase_moved
             self.notify(f"{message.name} moved from {before.value} to {after.value}",
                         title="Phase", timeout=8)
-        self.app.post_message(DataChanged())
+        self.wrote()  # every screen reloads once, when the change watcher sees the write
 
     def action_undo(self) -> None:
         if not self.app.recent_changes:
@@ -66,13 +65,15 @@ class FlowActions:
                         severity="warning")
             return
         change, name = self.app.recent_changes.pop()
-        self.undo_change(change, name, staff_of(self))
+        self.undo_change(change, name, self.staff)
 
     @work(thread=True, group="undo", exit_on_error=False)
     def undo_change(self, change: StatusChange, name: str, staff: str) -> None:
         try:
             undone = flow.undo(change, staff=staff)
         except Exception:
-            self.app.post_message(DataChanged())  # refused: show what is there now
+            # refused, nothing written (the change watcher sees nothing): show what is there
+            # now, on this screen itself
+            self.app.call_from_thread(self.refresh_data)
             raise
         self.post_message(StatusChanged(undone, name, undone=True))  # reloads too
