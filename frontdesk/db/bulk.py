@@ -7,10 +7,15 @@ psycopg2 both adapt to the same text peewee would write.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+import datetime as dt
+import re
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Sequence
 
-from peewee import PostgresqlDatabase
+from peewee import DateField, DateTimeField, PostgresqlDatabase
 
+from frontdesk.db.connection import write_transaction
+from frontdesk.db.dialect import is_sqlite
 from frontdesk.db.models import database
 
 
@@ -38,7 +43,29 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None
                        rows, page_size=1000)
         return
     marks = ", ".join([database.obj.param] * len(fields))
+    timed = [i for i, f in enumerate(fields) if isinstance(f, (DateTimeField, DateField))]
+    if timed:
+        rows = _times_as_text(rows, timed)
     database.obj.cursor().executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _times_as_text(rows: Iterable[Sequence], positions: list[int]) -> Iterator[list]:
+    """SQLite: dates and datetimes as the text sqlite3's adapters would write (isoformat,
+    a space before the time), each distinct value formatted once: a load repeats the same
+    moments (a grid of slots, one `now`) and the adapter costs more than the insert."""
+    memo: dict = {}
+    get = memo.get
+    for row in rows:
+        row = list(row)
+        for i in positions:
+            value = row[i]
+            text = get(value)
+            if text is None and value is not None and not isinstance(value, str):
+                text = memo[value] = (value.isoformat(" ") if isinstance(value, dt.datetime)
+                                      else value.isoformat())
+            if text is not None:
+                row[i] = text
+        yield row
 
 
 def update_rows(model, column: str, rows: Iterable[tuple]) -> None:
@@ -48,3 +75,70 @@ def update_rows(model, column: str, rows: Iterable[tuple]) -> None:
     sql = (f"UPDATE {_quoted(model._meta.table_name)} SET {_quoted(field.column_name)} = {param}"
            f" WHERE {_quoted(model._meta.primary_key.column_name)} = {param}")
     database.obj.cursor().executemany(sql, rows)
+
+
+#: A load defers the indexes when it adds at least 1/DEFER_RATIO of the rows already there:
+#: rebuilding an index costs about as much per row as the table holds, keeping it up to date
+#: row by row several times that per row loaded (FTS5 about fourteen times).
+DEFER_RATIO = 8
+#: Page cache during a load (KiB; SQLite's default is 2 MB): the transaction's pages stay in
+#: memory instead of spilling to the WAL and being read back, and the index builds sort in
+#: memory. Only what is used is allocated; the connection's own size comes back after.
+_LOAD_CACHE_KIB = 1_048_576
+
+
+@contextmanager
+def indexes_deferred(*models, adding: int | None = None) -> Iterator[None]:
+    """A bulk load into `models`' tables (SQLite) with their indexes built once after it
+    instead of row by row: inside the caller's write transaction, the tables' plain
+    (non-unique) indexes are dropped, and so are the triggers that keep an external-content
+    FTS5 table over them up to date on insert; after the load the indexes are created again
+    from their own SQL, each such FTS5 table is rebuilt and its triggers come back. Unique
+    indexes stay: they keep the load honest and serve lookups during it. An error rolls all
+    of it back with the load. `adding`: how many rows the load brings; a small load into a
+    big table keeps its indexes (see DEFER_RATIO). PostgreSQL: nothing changes."""
+    db = database.obj
+    if not is_sqlite(db):
+        yield
+        return
+    tables = [model._meta.table_name for model in models]
+    if adding is not None:
+        existing = sum(db.execute_sql(f"SELECT count(*) FROM {_quoted(t)}").fetchone()[0]
+                       for t in tables)
+        if adding * DEFER_RATIO < existing:
+            yield
+            return
+    marks = ", ".join("?" * len(tables))
+    schema = db.execute_sql(
+        f"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+        f"AND (tbl_name IN ({marks}) OR type = 'table') ORDER BY rowid", tables).fetchall()
+    indexes = [(name, sql) for kind, name, _, sql in schema
+               if kind == "index" and not _UNIQUE.match(sql)]
+    fts = [name for kind, name, _, sql in schema if kind == "table"
+           and (over := _FTS_CONTENT.search(sql)) and over.group(1).strip("'\"") in tables]
+    triggers = [(name, sql) for kind, name, _, sql in schema
+                if kind == "trigger" and _AFTER_INSERT.search(sql)
+                and any(re.search(rf"\b{re.escape(t)}\b", sql) for t in fts)]
+    cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    db.execute_sql(f"PRAGMA cache_size=-{_LOAD_CACHE_KIB}")
+    try:
+        with write_transaction():  # a savepoint when the caller's transaction is open
+            for name, _ in triggers:
+                db.execute_sql(f"DROP TRIGGER {_quoted(name)}")
+            for name, _ in indexes:
+                db.execute_sql(f"DROP INDEX {_quoted(name)}")
+            yield
+            for _, sql in indexes:
+                db.execute_sql(sql)
+            for name in fts:
+                db.execute_sql(f"INSERT INTO {_quoted(name)}({_quoted(name)}) VALUES ('rebuild')")
+            for _, sql in triggers:
+                db.execute_sql(sql)
+    finally:
+        db.execute_sql(f"PRAGMA cache_size={int(cache)}")
+
+
+_UNIQUE = re.compile(r"\s*CREATE\s+UNIQUE\b", re.IGNORECASE)
+_FTS_CONTENT = re.compile(r"USING\s+fts5\s*\(.*\bcontent\s*=\s*('[^']*'|\"[^\"]*\"|\w+)",
+                          re.IGNORECASE | re.DOTALL)
+_AFTER_INSERT = re.compile(r"\bAFTER\s+INSERT\b", re.IGNORECASE)

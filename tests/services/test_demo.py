@@ -13,13 +13,19 @@ from pathlib import Path
 
 import pytest
 
+from peewee import IntegrityError
+
 from frontdesk.db import models as m
+from frontdesk.db.chair_guard import is_chair_taken
+from frontdesk.db.connection import write_transaction
 from frontdesk.domain import lists as rules
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.model import Kind, Phase, Status
 from frontdesk.domain.validation import parse_email, parse_name, parse_phone, name_key
 from frontdesk.services.clinic import close_clinic, open_clinic
+from frontdesk.services import demo as demo_module
 from frontdesk.services.demo import DemoSummary, generate_demo
+from guard_support import guard_in_place
 
 FRIDAY = dt.date(2026, 11, 20)          # a working day: some visits are under way at noon
 NOW = dt.datetime.combine(FRIDAY, dt.time(12, 0))
@@ -140,6 +146,67 @@ def test_leaves_the_database_in_wal_with_full_sync_and_its_indexes(tmp_path):
         assert expected and expected <= indexes
     finally:
         close_clinic()
+
+
+def test_the_load_leaves_every_index_and_trigger_as_a_new_database_has_them(tmp_path):
+    """The generator lifts the chair guard, indexes and search triggers for its load: every
+    one of them is back when it commits, exactly as written when the schema was created."""
+    fresh = tmp_path / "fresh.db"
+    open_clinic(str(fresh))
+    close_clinic()
+    path = tmp_path / "x.db"
+    generate(path, patients=50)
+    catalogue = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    assert rows(path, catalogue) == rows(fresh, catalogue)
+    assert {name for _, name, _, _ in rows(path, catalogue)} >= {
+        "appointment_chair_free_insert", "appointment_chair_free_update",
+        "patient_search_insert", "appointment_chair_id_start"}
+
+
+def test_the_search_indexes_hold_every_patient(tmp_path):
+    """Filled after the load in one go: they match the patients, and find them."""
+    path = tmp_path / "x.db"
+    generate(path, patients=50)
+    with sqlite3.connect(path) as conn:
+        for table in ("patient_trigram", "patient_words"):
+            conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+        for pid, phone, key in conn.execute("SELECT id, phone, search_key FROM patient"):
+            assert (pid,) in conn.execute("SELECT rowid FROM patient_trigram "
+                                          "WHERE patient_trigram MATCH ?", (f'"{phone}"',))
+            word = key.split()[0]
+            assert (pid,) in conn.execute("SELECT rowid FROM patient_words "
+                                          "WHERE patient_words MATCH ?", (f'"{word}"',))
+
+
+def test_a_load_that_would_double_book_a_chair_is_refused_whole(any_db, monkeypatch):
+    """The chair rule is checked once for the whole load, inside its transaction: a load
+    with one infusion twice in its chair stores nothing and leaves the guard in place."""
+    real = demo_module._simulate
+
+    def twice(*args):
+        patients, changes, appointments = real(*args)
+        held = next(a for a in appointments if a[1] == "infusion" and a[6] != "cancelled")
+        return patients, changes, appointments + [held]
+
+    monkeypatch.setattr(demo_module, "_simulate", twice)
+    with pytest.raises(IntegrityError) as caught:
+        generate_demo(patients=20, seed=SEED, today=FRIDAY)
+    assert is_chair_taken(caught.value)
+    assert m.Patient.select().count() == 0
+    assert m.Appointment.select().count() == 0
+    assert m.PhaseChange.select().count() == 0
+    assert guard_in_place()
+    monkeypatch.undo()
+    summary = generate_demo(patients=20, seed=SEED, today=FRIDAY)   # the clinic is fine
+    assert m.Appointment.select().count() == summary.appointments
+    assert guard_in_place()
+    first = m.Appointment.get((m.Appointment.kind == "infusion")
+                              & (m.Appointment.status != "cancelled"))
+    with pytest.raises(IntegrityError) as caught:   # and the guard still refuses one write
+        with write_transaction():
+            m.Appointment.insert(**{k: v for k, v in first.__data__.items()
+                                    if k != "id"}).execute()
+    assert is_chair_taken(caught.value)
 
 
 # --- the schedule -----------------------------------------------------------------------------
