@@ -399,11 +399,15 @@ def walk_in(patient_id: int, kind: Kind | str, *, staff: str, phq9: int | None =
         lock_patient(patient_id, P.id)
         if kind in KINDS_NEEDING_CHAIR:
             lock_chairs()
-        clash = (A.select(A.start).where(A.patient == patient_id, holds_patient(),
-                                         overlapping(now, ends)).order_by(A.start).first())
+        clash = (A.select(A.start, A.ends_at, A.status)
+                 .where(A.patient == patient_id, holds_patient(), overlapping(now, ends))
+                 .order_by(A.start).first())
         if clash is not None:
+            what = ("check that one in" if clash.status == Status.BOOKED.value else
+                    f"{STATUS_WORDS[Status(clash.status)]}, planned until "
+                    f"{as_moment(clash.ends_at):%H:%M}")
             raise Conflict(f"the patient already has an appointment at "
-                           f"{as_moment(clash.start):%H:%M} then: check that one in")
+                           f"{as_moment(clash.start):%H:%M} then: {what}")
         if kind in KINDS_ONE_A_DAY:
             held = (A.select(A.start, A.status).where(A.patient == patient_id,
                                                       holds_patient_day(), on_day(now.date()))

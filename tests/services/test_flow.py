@@ -21,8 +21,8 @@ from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.connection import write_transaction
 from frontdesk.domain.errors import Conflict, NotFound, ValidationError
-from frontdesk.domain.model import (DEFAULT_DURATION_MINUTES, Kind, Phase, Status,
-                                    is_late_cancellation)
+from frontdesk.domain.model import (DEFAULT_DURATION_MINUTES, STATUS_WORDS, Kind, Phase,
+                                    Status, is_late_cancellation)
 from frontdesk.domain.status_flow import NeedsConfirmation, alert_for, next_statuses
 from frontdesk.domain.validation import name_key
 from frontdesk.services import flow
@@ -875,6 +875,10 @@ def test_a_walk_in_refused_when_the_patient_has_an_appointment_then(
         with pytest.raises(Conflict) as err:
             walk_in(pid, INF, staff="ann", now=at(MONDAY, 10))
         assert f"already has an appointment at {start:%H:%M}" in str(err.value)
+        # a booked one is to be checked in; one under way or done says what it is
+        ends = start + dt.timedelta(minutes=DEFAULT_DURATION_MINUTES[kind])
+        assert str(err.value).endswith("check that one in" if status == B else
+                                       f"{STATUS_WORDS[status]}, planned until {ends:%H:%M}")
         assert state() == before
     else:
         assert walk_in(pid, INF, staff="ann", now=at(MONDAY, 10)).to_status == ARR
