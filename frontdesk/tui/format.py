@@ -30,7 +30,13 @@ def day_time(value: dt.datetime | None, this_year: int) -> str:
 
 
 def long_day(value: dt.date) -> str:
+    """Mon 23 Nov 2026 (the desk's day; in a sentence: domain.dates.day_words)."""
     return value.strftime("%a %d %b %Y")
+
+
+def full_day(value: dt.date) -> str:
+    """Monday 23 November 2026: a title with room for it (the census)."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
 
 
 def compact_count(n: int) -> str:

@@ -428,7 +428,7 @@ async def test_the_trend_holds_30_days_and_12_weeks_of_the_census(census_db):
                                       / sum(c.capacity_minutes for c in week), 4)
                                 for week in weeks]
         assert seen.values()[-1] == 4 and no_shows.values()[-2] == 1  # P-2 on the 16th
-        assert "12 weeks: Mon 7 Sep – Sun 29 Nov 2026" in screen_text(app)
+        assert "12 weeks: Mon 07 Sep – Sun 29 Nov 2026" in screen_text(app)
         assert "Patient-days seen" in "\n".join(widget_lines(app, seen))
 
         # the 12 weeks stay while the day moves inside the week, and move with the week

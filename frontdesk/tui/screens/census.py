@@ -4,7 +4,7 @@ Every number is the one `frontdesk census --format json` prints for the day (ser
 counts them; this screen only shows them). The data comes from thread workers, one kind at a
 time each: a key held down does not pile up queries; the answer for a day no longer chosen is
 kept (coming back is instant) and the latest wish is asked next. A change to the database
-(DataChanged) reloads what is on screen in place.
+reloads what is on screen in place (refresh_data: base.py's stale-reload block).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 from collections import OrderedDict
 
 from rich.text import Text
-from textual import events, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,15 +22,17 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from frontdesk import clock
+from frontdesk.domain.dates import day_words
 from frontdesk.domain.model import ACTIVE_PHASES
 from frontdesk.domain.phases import badge
 from frontdesk.services.census import (Census, Figures, TREND_DAYS, TREND_WEEKS, combine,
                                        census, trend, week_figures, week_of, weekly_trend)
-from frontdesk.tui.messages import CensusLoaded, CensusRangeLoaded, DataChanged
+from frontdesk.tui.format import full_day
+from frontdesk.tui.messages import CensusLoaded, CensusRangeLoaded
 from frontdesk.tui.screens.base import DeskBaseScreen
 from frontdesk.tui.widgets.census_figures import (KIND_LABELS, STATUS_LABELS, WAITING,
                                                   ChairTable, FigureList, Line, WeekTable,
-                                                  count, long_day, percent, short_day)
+                                                  count, percent)
 from frontdesk.tui.widgets.trend_chart import Point, TrendChart
 
 VIEWS = {"day": "Day", "week": "Week", "trend": "Trend"}
@@ -84,7 +86,7 @@ class CensusBar(Widget):
         width = self.content_size.width
         style = self.get_component_rich_style
         title = Text(no_wrap=True, overflow="ellipsis")
-        title.append(long_day(self.day), style("census-bar--day"))
+        title.append(full_day(self.day), style("census-bar--day"))
         if self.day == self.today:
             title.append(" · today", style("census-bar--today"))
         if self.closed:
@@ -142,7 +144,6 @@ class CensusScreen(DeskBaseScreen):
         self._data: dict[str, OrderedDict] = {k: OrderedDict()
                                               for k in ("day", "week", "days", "weeks")}
         self._busy: dict[str, Worker] = {}  # the worker on its way, of each kind
-        self._stale = False
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -243,9 +244,10 @@ class CensusScreen(DeskBaseScreen):
     def on_census_range_loaded(self, message: CensusRangeLoaded) -> None:
         self._keep(message.kind, message.key, message.generation, message.figures)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    @on(Worker.StateChanged)
+    def _worker_done(self, event: Worker.StateChanged) -> None:
         """A worker of ours is done: ask for what is wanted now (after a failure, only when
-        asked again: ReportsWorkerErrors' handler says what went wrong)."""
+        asked again: base.py's one handler says what went wrong)."""
         if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
         for kind, worker in list(self._busy.items()):
@@ -256,16 +258,9 @@ class CensusScreen(DeskBaseScreen):
 
     # --- the database changed ----------------------------------------------------------------
 
-    def on_data_changed(self, message: DataChanged) -> None:
-        if self.is_current:
-            self.action_refresh()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if self._stale:
-            self._stale = False
-            self.action_refresh()
+    def refresh_data(self) -> None:
+        """The database changed (base.py: the change watcher)."""
+        self.action_refresh()
 
     def action_refresh(self) -> None:
         """Everything is counted again; what is on screen stays until the new numbers come."""
@@ -364,7 +359,8 @@ class CensusScreen(DeskBaseScreen):
             what = f"{TREND_DAYS} days"
         other = "30 days" if weekly else "12 weeks"
         title = Text(no_wrap=True, overflow="ellipsis")
-        title.append(f"{what}: {short_day(first)} – {short_day(last)} {last.year}",
+        # (the first day with its year when the span began the year before)
+        title.append(f"{what}: {day_words(first, last)} – {day_words(last, last)} {last.year}",
                      "bold")
         title.append(f"  (g: {other})", "dim")
         self.query_one("#census-trend-title", Static).update(title)
@@ -385,7 +381,8 @@ class CensusScreen(DeskBaseScreen):
         every = combine(figures)
         open_days = every.open_days
         newest = figures[-1]
-        when = f"week of {newest.first.day} {newest.first:%b}" if weekly else short_day(newest.last)
+        when = (f"week of {newest.first.day} {newest.first:%b}" if weekly
+                else day_words(newest.last, last))
         per = "per week" if weekly else "per open day"
         average = every.patients_seen / (len(figures) if weekly else max(1, open_days))
         average_text = f"{average:,.0f}" if weekly else f"{average:,.1f}"
@@ -454,7 +451,3 @@ class CensusScreen(DeskBaseScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    def action_help(self) -> None:
-        from frontdesk.tui.screens.help import HelpScreen
-        self.app.push_screen(HelpScreen(self))

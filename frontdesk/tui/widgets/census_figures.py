@@ -37,16 +37,6 @@ def percent(fraction: float) -> str:
     return f"{fraction * 100:.2f}%"
 
 
-def long_day(day: dt.date) -> str:
-    """Monday 23 November 2026."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def short_day(day: dt.date) -> str:
-    """Mon 23 Nov."""
-    return f"{day:%a} {day.day} {day:%b}"
-
-
 def bar(fraction: float, width: int) -> tuple[str, str]:
     """A horizontal bar in eighths of a cell, and the empty rest of its width."""
     eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
@@ -121,10 +111,6 @@ class FigureList(Widget):
                 out.append(" " * (room - len(label) + 1))
                 out.append(line.value, value_style)
         return out
-
-    def plain_lines(self) -> list[tuple[str, str]]:
-        """(label, value) of each line that has a label: what the screen shows, as data."""
-        return [(line.label, line.value) for line in self.lines if line.label]
 
 
 # --- the week side by side -------------------------------------------------------------------
@@ -257,14 +243,6 @@ class WeekTable(Widget):
             out.append(self.NOTE, style("week-table--note"))
         return out
 
-    def plain_rows(self) -> dict[str, list[str]]:
-        """Each row's values, Monday..Sunday (and the week's total), as shown."""
-        if len(self.days) != 7:
-            return {}
-        total = combine(self.days)
-        return {name: [figure_value(f, key) for f in self.days] + [figure_value(total, key)]
-                for name, key in week_rows() if key}
-
 
 # --- the chairs, one per line: only the lines on screen are drawn ------------------------------
 
@@ -363,7 +341,3 @@ class ChairTable(ScrollView, can_focus=True, inherit_bindings=False):
         strip = Strip(segments).adjust_cell_length(width)
         base = self.rich_style
         return Strip([Segment(t, base + s if s else base, c) for t, s, c in strip])
-
-    def visible_rows(self) -> list[str]:
-        """The chairs' lines on screen, as plain text (header first)."""
-        return [self.render_line(y).text.rstrip() for y in range(self.size.height)]
