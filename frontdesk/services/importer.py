@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from frontdesk import clock
+from frontdesk.db import chair_guard
 from frontdesk.db import models as m
-from frontdesk.db.bulk import insert_rows
+from frontdesk.db import queries
+from frontdesk.db.bulk import indexes_deferred, insert_rows
 from frontdesk.db.connection import write_transaction
 from frontdesk.domain import validation as v
 from frontdesk.domain.errors import ValidationError
 from frontdesk.domain.model import (MAINTENANCE_INTERVAL_DEFAULT, STABILIZATION_TARGET_DEFAULT,
-                                    Kind, Status, end_of, is_late_cancellation)
+                                    Kind, Status, end_of, holds_chair, is_late_cancellation)
 from frontdesk.services import audit
 from frontdesk.services.clinic import clinic_settings
 
@@ -97,8 +99,7 @@ class _AppointmentRow:
 
     @property
     def holds_chair(self) -> bool:
-        return (self.kind == Kind.INFUSION and self.chair is not None
-                and self.status != Status.CANCELLED)
+        return holds_chair(self.kind, self.status, self.chair)
 
 
 @dataclass
@@ -293,8 +294,8 @@ def _check_chair_overlaps(rows: list[_AppointmentRow], chair_ids: dict[str, int]
     A = m.Appointment
     for chunk in _chunks(list(name_of)):
         existing = (A.select(A.id, A.chair, A.start, A.ends_at)
-                    .where(A.chair.in_(chunk), A.kind == Kind.INFUSION.value,
-                           A.status != Status.CANCELLED.value, A.start < hi, A.ends_at > lo)
+                    .where(A.chair.in_(chunk), queries.holds_chair(),
+                           queries.overlapping(lo, hi))
                     .tuples())
         for appointment_id, chair_id, start, end in existing:
             by_chair[name_of[chair_id]].append(
@@ -368,35 +369,41 @@ def import_csv(patients: str | Path | None = None, appointments: str | Path | No
             raise ImportRejected(report.problems)
 
         staff_id = audit.staff_id(staff)
-        insert_rows(m.Patient, [
-            "chart_number", "first_name", "last_name", "search_key", "date_of_birth", "phone",
-            "email", "phase", "phase_since", "stabilization_target",
-            "maintenance_interval_months", "registered_on", "created_at", "updated_at"],
-            [(r.chart, r.first_name, r.last_name, v.name_key(r.first_name, r.last_name),
-              r.dob, r.phone, r.email, r.phase, r.phase_since, r.target, r.interval,
-              r.registered_on, now, now)
-             for r in patient_rows])
-        ids = {**existing_ids, **_patient_ids([r.chart for r in patient_rows])}
-        insert_rows(m.PhaseChange, ["patient", "at", "staff", "from_phase", "to_phase", "reason"],
-                    [(ids[r.chart], dt.datetime.combine(r.phase_since, dt.time()), staff_id,
-                      None, r.phase, "imported") for r in patient_rows])
+        # one load: the chair rule checked once for all of it (the rows were checked above;
+        # this is the database's own word), the indexes built once when the load is big
+        loading = 2 * len(patient_rows) + len(appointment_rows)
+        with chair_guard.suspended(adding=len(appointment_rows)), indexes_deferred(
+                m.Patient, m.PhaseChange, m.Appointment, adding=loading):
+            insert_rows(m.Patient, [
+                "chart_number", "first_name", "last_name", "search_key", "date_of_birth", "phone",
+                "email", "phase", "phase_since", "stabilization_target",
+                "maintenance_interval_months", "registered_on", "created_at", "updated_at"],
+                [(r.chart, r.first_name, r.last_name, v.name_key(r.first_name, r.last_name),
+                  r.dob, r.phone, r.email, r.phase, r.phase_since, r.target, r.interval,
+                  r.registered_on, now, now)
+                 for r in patient_rows])
+            ids = {**existing_ids, **_patient_ids([r.chart for r in patient_rows])}
+            insert_rows(m.PhaseChange,
+                        ["patient", "at", "staff", "from_phase", "to_phase", "reason"],
+                        [(ids[r.chart], dt.datetime.combine(r.phase_since, dt.time()), staff_id,
+                          None, r.phase, "imported") for r in patient_rows])
 
-        new_chairs = sorted({r.chair for r in appointment_rows if r.chair} - set(chair_ids),
-                            key=_natural)
-        position = (m.Chair.select(m.Chair.position).order_by(m.Chair.position.desc())
-                    .scalar() or 0)
-        for offset, name in enumerate(new_chairs, start=1):
-            chair_ids[name] = m.Chair.create(name=name, position=position + offset).id
-        insert_rows(m.Appointment, [
-            "patient", "kind", "start", "duration_minutes", "ends_at", "chair", "status",
-            "status_at", "status_by", "booked_at", "booked_by", "late_cancellation",
-            "cancel_reason"],
-            [(ids[r.chart], r.kind.value, r.start, r.duration, r.end,
-              chair_ids[r.chair] if r.chair else None, r.status.value,
-              r.cancelled_at or now, staff_id, now, staff_id,
-              bool(r.cancelled_at and is_late_cancellation(r.start, r.cancelled_at)),
-              "imported" if r.status == Status.CANCELLED else None)
-             for r in appointment_rows])
+            new_chairs = sorted({r.chair for r in appointment_rows if r.chair} - set(chair_ids),
+                                key=_natural)
+            position = (m.Chair.select(m.Chair.position).order_by(m.Chair.position.desc())
+                        .scalar() or 0)
+            for offset, name in enumerate(new_chairs, start=1):
+                chair_ids[name] = m.Chair.create(name=name, position=position + offset).id
+            insert_rows(m.Appointment, [
+                "patient", "kind", "start", "duration_minutes", "ends_at", "chair", "status",
+                "status_at", "status_by", "booked_at", "booked_by", "late_cancellation",
+                "cancel_reason"],
+                [(ids[r.chart], r.kind.value, r.start, r.duration, r.end,
+                  chair_ids[r.chair] if r.chair else None, r.status.value,
+                  r.cancelled_at or now, staff_id, now, staff_id,
+                  bool(r.cancelled_at and is_late_cancellation(r.start, r.cancelled_at)),
+                  "imported" if r.status == Status.CANCELLED else None)
+                 for r in appointment_rows])
         audit.record(staff_id, "import", "patient", None, patients=len(patient_rows),
                      appointments=len(appointment_rows), chairs_created=new_chairs)
     return ImportSummary(len(patient_rows), len(appointment_rows), tuple(new_chairs),

@@ -8,6 +8,7 @@ file itself). Failure: all or nothing, exit 2, every bad row reported on stderr 
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 
@@ -432,3 +433,64 @@ def test_a_file_with_only_a_header_imports_nothing_successfully(cli, tmp_path, d
     after = counts(db)
     for table in ("patient", "appointment", "chair", "phase_change"):
         assert after[table] == base_clinic[table], table
+
+
+# --- the chair rule, checked once for the whole load --------------------------------------------
+
+GUARD_TRIGGERS = [("appointment_chair_free_insert",), ("appointment_chair_free_update",)]
+
+
+def _guard_triggers(db) -> list[tuple]:
+    return query(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                     "AND name LIKE 'appointment_chair_free%' ORDER BY name")
+
+
+def test_an_overlapping_load_is_refused_whole_and_the_guard_stays(cli, tmp_path, db):
+    """Into an empty clinic (the load goes in with the guard suspended): two infusions at
+    once in one chair are reported, nothing is stored, the guard's triggers are there."""
+    write_csv(tmp_path / "patients.csv", PATIENT_HEADER, [
+        patient(f"L-{i}", "Lo", f"Ad{i}", phone=f"650-253-{2000 + i}") for i in range(3)])
+    write_csv(tmp_path / "appointments.csv", APPOINTMENT_HEADER, [
+        appointment("L-0", "2026-11-23T09:00", chair="Chair 1"),
+        appointment("L-1", "2026-11-23T10:30", chair="Chair 1"),             # touching: fine
+        appointment("L-2", "2026-11-23T10:00", chair="chair 1", duration="30"),  # line 4
+    ])
+    result = cli("import", "--patients", "patients.csv", "--appointments", "appointments.csv")
+    assert result.code == 2, result.err
+    found = problems(result.err)
+    assert found.lines == {("appointments.csv", 4)}
+    assert "Chair 1" in found.reasons("appointments.csv", 4)
+    assert query(db, "SELECT COUNT(*) FROM patient") == [(0,)]
+    assert query(db, "SELECT COUNT(*) FROM appointment") == [(0,)]
+    assert _guard_triggers(db) == GUARD_TRIGGERS
+
+
+def test_a_load_leaves_the_guard_and_the_indexes_as_they_were(cli, tmp_path, db):
+    """A big load into an empty clinic, and a small one into it after (which keeps the
+    indexes and triggers up to date row by row): the schema ends as it began, and the
+    guard still refuses another program's overlapping write."""
+    assert cli("lists", "--format", "json").code == 0   # creates the database
+    catalogue = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    before = query(db, catalogue)
+    write_csv(tmp_path / "patients.csv", PATIENT_HEADER, [
+        patient(f"L-{i}", "Lo", f"Ad{i}", phone=f"650-253-{2000 + i}") for i in range(40)])
+    write_csv(tmp_path / "appointments.csv", APPOINTMENT_HEADER, [
+        appointment(f"L-{i}", f"2026-11-{2 + i // 4:02d}T{8 + 2 * (i % 4):02d}:00",
+                    chair=f"Chair {1 + i % 2}") for i in range(40)])
+    _imported(cli("import", "--patients", "patients.csv", "--appointments",
+                  "appointments.csv"), 40, 40)
+    write_csv(tmp_path / "more.csv", APPOINTMENT_HEADER,
+              [appointment("L-0", "2026-11-30T15:00", chair="Chair 1")])
+    _imported(cli("import", "--appointments", "more.csv"), 0, 1)
+    assert query(db, catalogue) == before
+    con = sqlite3.connect(db)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="appointment_chair_free"):
+            con.execute("INSERT INTO appointment (patient_id, kind, start, duration_minutes, "
+                        "ends_at, chair_id, status, status_at, status_by_id, booked_at, "
+                        "booked_by_id, late_cancellation, version) SELECT patient_id, kind, "
+                        "'2026-11-02 09:00:00', 90, '2026-11-02 10:30:00', chair_id, status, "
+                        "status_at, status_by_id, booked_at, booked_by_id, 0, 1 "
+                        "FROM appointment WHERE start = '2026-11-02 08:00:00'")
+    finally:
+        con.close()
