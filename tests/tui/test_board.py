@@ -503,3 +503,27 @@ async def test_a_refused_undo_shows_the_board_as_it_is_now(board_db):
         assert _status(board_db, "C-2") == "in_chair"  # not undone
         assert "the appointment was changed after that" in _told(app)
         assert "in chair" in _line_of(app, "Okafor, Ben")  # and the board shows it now
+
+
+async def test_a_reason_or_a_score_too_long_is_refused_out_loud(board_db):
+    """The cancel reason and the score fields say when input does not fit (issue 14, bug
+    7): nothing is dropped silently."""
+    from textual import events
+    app = _app(board_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open_board(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, CancelScreen)
+        field = app.screen.query_one("#cancel-reason", Input)
+        field.post_message(events.Paste("x" * 400))
+        await settle(pilot)
+        assert field.value == ""
+        assert "Not pasted: that would make 400 characters" in _told(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("a", "2", "0", "7")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        assert app.screen.query_one("#phq9", Input).value == "20"
+        assert "This field holds at most 2 characters" in _told(app)
