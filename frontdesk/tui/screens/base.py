@@ -9,8 +9,8 @@
 - a refused over-long input (widgets.bounded_input) says so;
 - `SavingDialog`: a dialog whose save runs in a worker, a refusal shown in it.
 
-(Textual calls a handler of every class of the MRO: a screen that still defines its own
-`on_worker_state_changed` / `on_data_changed` runs before these.)
+A screen overrides `worker_failed` and `refresh_data`, never the handlers themselves (Textual
+calls a handler of every class of the MRO, so a second one would run as well).
 """
 
 from __future__ import annotations
@@ -112,10 +112,6 @@ ResultType = TypeVar("ResultType")
 
 class DeskModalScreen(DeskScreenParts, ModalScreen[ResultType], Generic[ResultType]):
     pass
-
-
-# kept for the screens that still name it
-ReportsWorkerErrors = DeskScreenParts
 
 
 class SavingDialog(DeskModalScreen[ResultType], Generic[ResultType]):
