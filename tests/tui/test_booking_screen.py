@@ -492,7 +492,7 @@ async def test_a_series_never_defaults_past_the_target(board_db):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _open_series(pilot, "smith")
         assert screen.query_one("#series-count", Input).value == "1"
-        assert "5 infusions already booked, 1 left of the target 6" in screen_text(app)
+        assert "5 infusions booked, 1 left of 6" in screen_text(app)
         await pilot.press("backspace", "6")
         await settle(pilot)
         await pilot.press("ctrl+s")
@@ -500,3 +500,17 @@ async def test_a_series_never_defaults_past_the_target(board_db):
         assert isinstance(app.screen, SeriesScreen)
         assert "target is 6 infusions and 5 booked: at most 1 more" in screen_text(app)
         assert len([a for a in _appointments(board_db, "C-3") if a[1] == "infusion"]) == 5
+
+
+async def test_a_series_at_its_target_says_so(board_db):
+    pid = _patient_id(board_db, "C-3")
+    for day in (24, 25, 26, 27, 30, 1):
+        booking.book(pid, "infusion", dt.datetime(2026, 12 if day == 1 else 11, day, 13),
+                     staff="bob")
+    app = _app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_series(pilot, "smith")
+        assert screen.query_one("#series-count", Input).value == "0"
+        text = screen_text(app)
+        assert "6 infusions booked, target 6 reached" in text
+        assert "The series target of 6 is reached: nothing is left to book" in text

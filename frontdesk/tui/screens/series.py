@@ -110,11 +110,10 @@ class SeriesScreen(DeskBaseScreen):
         title = f" Series for {patient_markup(c)}"
         if c.infusions_booked:
             title += (f"  {c.infusions_booked} infusion"
-                      f"{'s' if c.infusions_booked != 1 else ''} already booked")
+                      f"{'s' if c.infusions_booked != 1 else ''} booked")
             if c.phase in (Phase.INTAKE, Phase.STABILIZATION):  # booked toward this series
-                title += (f", {c.series_default} left of the target {c.stabilization_target}"
-                          if c.series_default else
-                          f": the target of {c.stabilization_target} is reached")
+                title += (f", {c.series_default} left of {c.stabilization_target}"
+                          if c.series_default else f", target {c.stabilization_target} reached")
         yield Static(title, id="series-patient")
         with Horizontal(id="series-fields"):
             yield Label("Infusions", classes="series-label")
@@ -169,7 +168,9 @@ class SeriesScreen(DeskBaseScreen):
         self._generation += 1
         try:
             count, pattern, first, preferred = self.read_fields()
-        except DomainError:
+        except DomainError as error:
+            # the old preview stays, dimmed, and the line under the fields says what to mend
+            self.show_problem(self._nothing_left() or str(error))
             self.query_one("#series-preview", SeriesPreview).set_class(True, "-waiting")
             self._show_button()
             return
@@ -178,6 +179,14 @@ class SeriesScreen(DeskBaseScreen):
         self.query_one("#series-preview", SeriesPreview).set_class(True, "-waiting")
         self._show_button()
         self.load_plan(self._generation, count, pattern, first, preferred)
+
+    def _nothing_left(self) -> str:
+        """Why a count of 0 is shown: the series has reached the patient's target."""
+        c = self.context
+        if c.series_default or self.query_one("#series-count", Input).value.strip() != "0":
+            return ""
+        return (f"The series target of {c.stabilization_target} is reached: nothing is left to "
+                f"book (change the patient's target to book more).")
 
     @work(thread=True, exclusive=True, group="series-plan", exit_on_error=False)
     def load_plan(self, generation: int, count: int, pattern: Pattern, first: dt.date,
