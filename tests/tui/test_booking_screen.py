@@ -492,7 +492,7 @@ async def test_a_series_never_defaults_past_the_target(board_db):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _open_series(pilot, "smith")
         assert screen.query_one("#series-count", Input).value == "1"
-        assert "5 infusions booked, 1 left of 6" in screen_text(app)
+        assert "5 booked, 1 left of 6" in screen_text(app)
         await pilot.press("backspace", "6")
         await settle(pilot)
         await pilot.press("ctrl+s")
@@ -512,5 +512,5 @@ async def test_a_series_at_its_target_says_so(board_db):
         screen = await _open_series(pilot, "smith")
         assert screen.query_one("#series-count", Input).value == "0"
         text = screen_text(app)
-        assert "6 infusions booked, target 6 reached" in text
+        assert "6 booked, target 6 reached" in text
         assert "The series target of 6 is reached: nothing is left to book" in text

@@ -109,8 +109,7 @@ class SeriesScreen(DeskBaseScreen):
         yield Header()
         title = f" Series for {patient_markup(c)}"
         if c.infusions_booked:
-            title += (f"  {c.infusions_booked} infusion"
-                      f"{'s' if c.infusions_booked != 1 else ''} booked")
+            title += f"  {c.infusions_booked} booked"
             if c.phase in (Phase.INTAKE, Phase.STABILIZATION):  # booked toward this series
                 title += (f", {c.series_default} left of {c.stabilization_target}"
                           if c.series_default else f", target {c.stabilization_target} reached")
