@@ -65,10 +65,14 @@ def overlapping(start: dt.datetime, ends: dt.datetime):
 
 # --- what an appointment holds ----------------------------------------------------------------
 
+def uses_chair_time():
+    """The appointment books chair time, with a chair or not (domain.model.uses_chair_time)."""
+    return A.kind.in_(_values(KINDS_NEEDING_CHAIR)) & A.status.not_in(_values(FREES_CHAIR))
+
+
 def holds_chair():
     """The appointment keeps its chair from anyone else (domain.model.holds_chair)."""
-    return (A.chair.is_null(False) & A.kind.in_(_values(KINDS_NEEDING_CHAIR))
-            & A.status.not_in(_values(FREES_CHAIR)))
+    return A.chair.is_null(False) & uses_chair_time()
 
 
 def holds_patient():

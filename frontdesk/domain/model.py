@@ -78,9 +78,14 @@ def intervals_overlap(a_start: dt.datetime, a_end: dt.datetime,
 
 # The pure twins of db.queries' pieces: what each piece means for one appointment.
 
+def uses_chair_time(kind: Kind | str, status: Status | str) -> bool:
+    """The appointment books chair time (the census's chair-minutes), with a chair or not."""
+    return kind in KINDS_NEEDING_CHAIR and status not in FREES_CHAIR
+
+
 def holds_chair(kind: Kind | str, status: Status | str, chair: object) -> bool:
     """The appointment keeps its chair from anyone else for [start, ends_at)."""
-    return chair is not None and kind in KINDS_NEEDING_CHAIR and status not in FREES_CHAIR
+    return chair is not None and uses_chair_time(kind, status)
 
 
 def holds_patient(status: Status | str) -> bool:

@@ -13,7 +13,8 @@ from frontdesk.db import models as m
 from frontdesk.db import queries as q
 from frontdesk.db.connection import read_snapshot
 from frontdesk.db.dialect import as_day, day_of
-from frontdesk.domain.model import ACTIVE_PHASES, SEEN_STATUSES, Kind, Phase, Status
+from frontdesk.domain.model import (ACTIVE_PHASES, SEEN_STATUSES, Kind, Phase, Status,
+                                    uses_chair_time)
 from frontdesk.services import lists
 from frontdesk.services.clinic import clinic_settings
 
@@ -165,7 +166,7 @@ def daily_figures(first: dt.date, last: dt.date, *, new_patients: bool = True) -
             by_kind[d][kind] = by_kind[d].get(kind, 0) + count
             if status == Status.CANCELLED.value:
                 late[d] += count if late_flag else 0
-            elif kind == Kind.INFUSION.value:  # booked chair-minutes of live infusions
+            if uses_chair_time(kind, status):  # booked chair-minutes
                 minutes[d] += int(total_minutes)
 
         seen = (A.select(day, fn.COUNT(A.patient.distinct()))
@@ -201,8 +202,7 @@ NO_CHAIR = "no chair"  # the name ChairUse gives infusions booked without a chai
 def _booked_chair_minutes(first: dt.date, last: dt.date) -> dict[int | None, int]:
     """Minutes of non-cancelled infusions first..last, by chair id (None: no chair)."""
     query = (A.select(A.chair, fn.SUM(A.duration_minutes))
-             .where(q.in_days(first, last), A.kind == Kind.INFUSION.value,
-                    A.status != Status.CANCELLED.value)
+             .where(q.in_days(first, last), q.uses_chair_time())
              .group_by(A.chair))
     return {chair: int(minutes or 0) for chair, minutes in query.tuples() if minutes}
 

@@ -14,7 +14,7 @@ from frontdesk.db import queries as q
 from frontdesk.db.connection import write_transaction
 from frontdesk.db.dialect import as_moment
 from frontdesk.domain.model import (SEEN_STATUSES, Kind, Status, holds_chair, holds_patient,
-                                    holds_patient_day, intervals_overlap)
+                                    holds_patient_day, intervals_overlap, uses_chair_time)
 
 A = m.Appointment
 D = dt.date
@@ -64,6 +64,7 @@ def selected(*where) -> set[int]:
 def test_what_an_appointment_holds(generated):
     rows = generated
     assert selected(q.holds_chair()) == {r[0] for r in rows if holds_chair(r[1], r[2], r[3])}
+    assert selected(q.uses_chair_time()) == {r[0] for r in rows if uses_chair_time(r[1], r[2])}
     assert selected(q.holds_patient()) == {r[0] for r in rows if holds_patient(r[2])}
     assert selected(q.holds_patient_day()) == {r[0] for r in rows
                                                if holds_patient_day(r[1], r[2])}
