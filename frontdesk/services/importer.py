@@ -92,10 +92,10 @@ class _AppointmentRow:
     status: Status
     chair: str | None
     cancelled_at: dt.datetime | None
+    end: dt.datetime = field(init=False)
 
-    @property
-    def end(self) -> dt.datetime:
-        return end_of(self.start, self.duration)
+    def __post_init__(self) -> None:
+        self.end = end_of(self.start, self.duration)
 
     @property
     def holds_chair(self) -> bool:
@@ -161,7 +161,7 @@ def _records(path: Path, columns: dict[str, bool], report: _Report
         except csv.Error as exc:
             report.add(name, line, f"not valid CSV: {exc}")
             return
-        if not values or all(not value.strip() for value in values):
+        if not values or not "".join(values).strip():
             continue
         if len(values) > len(header):
             report.add(name, line,
@@ -222,16 +222,40 @@ def _read_patients(path: Path, report: _Report, today: dt.date, region: str
     return rows, set(first_line)
 
 
+def _remembered(parse: Callable) -> Callable:
+    """`parse` for a column whose texts repeat (a patient's chart number on each of their
+    appointments, a few kinds and statuses, the clinic's slots): each distinct text is read
+    once, its value or its problem given again for the same text. The readers are pure."""
+    memo: dict[str, tuple] = {}
+
+    def read(text: str):
+        hit = memo.get(text)
+        if hit is None:
+            try:
+                hit = memo[text] = (parse(text), None)
+            except ValidationError as exc:
+                hit = memo[text] = (None, str(exc))
+        if hit[1] is not None:
+            raise ValidationError(hit[1])
+        return hit[0]
+    return read
+
+
 def _read_appointments(path: Path, report: _Report, durations: dict[Kind, int]
                        ) -> list[_AppointmentRow]:
     rows = []
+    chart_of = _remembered(v.parse_chart_number)
+    start_of = _remembered(v.parse_start)
+    kind_of = _remembered(v.parse_kind)
+    status_of = _remembered(v.parse_status)
+    duration_of = _remembered(v.parse_duration)
     for line, rec in _records(path, APPOINTMENT_COLUMNS, report):
         bad: list[str] = []
-        chart = _field(rec, "patient_id", v.parse_chart_number, bad)
-        start = _field(rec, "start", v.parse_start, bad)
-        kind = _field(rec, "kind", v.parse_kind, bad)
-        status = _field(rec, "status", v.parse_status, bad)
-        duration = _field(rec, "duration_minutes", v.parse_duration, bad, required=False)
+        chart = _field(rec, "patient_id", chart_of, bad)
+        start = _field(rec, "start", start_of, bad)
+        kind = _field(rec, "kind", kind_of, bad)
+        status = _field(rec, "status", status_of, bad)
+        duration = _field(rec, "duration_minutes", duration_of, bad, required=False)
         chair = rec.get("chair", "").strip() or None
         if chair is not None and len(chair) > 64:
             bad.append("chair name is longer than 64 characters")
