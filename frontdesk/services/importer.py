@@ -310,9 +310,11 @@ def _check_chair_overlaps(rows: list[_AppointmentRow], chair_ids: dict[str, int]
     holding = [r for r in rows if r.holds_chair]
     if not holding:
         return
-    by_chair: dict[str, list[_Booking]] = {}
+    # plain tuples (start, from the file, line, end, id), sorted as they are: stored ones
+    # first at one start, then the file's by line
+    by_chair: dict[str, list[tuple]] = {}
     for r in holding:
-        by_chair.setdefault(r.chair, []).append(_Booking(r.start, r.end, r.line))
+        by_chair.setdefault(r.chair, []).append((r.start, 1, r.line, r.end, None))
     lo, hi = min(r.start for r in holding), max(r.end for r in holding)
     name_of = {cid: name for name, cid in chair_ids.items() if name in by_chair}
     A = m.Appointment
@@ -322,19 +324,25 @@ def _check_chair_overlaps(rows: list[_AppointmentRow], chair_ids: dict[str, int]
                            queries.overlapping(lo, hi))
                     .tuples())
         for appointment_id, chair_id, start, end in existing:
-            by_chair[name_of[chair_id]].append(
-                _Booking(start, end, None, appointment_id))
+            by_chair[name_of[chair_id]].append((start, 0, 0, end, appointment_id))
+
+    def booking(b: tuple) -> _Booking:
+        return _Booking(b[0], b[3], b[2] if b[1] else None, b[4])
+
     for name, bookings in by_chair.items():
-        bookings.sort(key=lambda b: (b.start, b.line is not None, b.line or 0))
-        furthest: _Booking | None = None
+        bookings.sort()
+        furthest = None
         for b in bookings:
-            if furthest is not None and b.start < furthest.end:
-                if b.line is not None:
-                    report.add(file, b.line, f"{name} is already taken {furthest.span()} "
-                                             f"({furthest.label})")
-                elif furthest.line is not None:
-                    report.add(file, furthest.line, f"{name} overlaps {b.label} ({b.span()})")
-            if furthest is None or b.end > furthest.end:
+            if furthest is not None and b[0] < furthest[3]:
+                if b[1]:
+                    first = booking(furthest)
+                    report.add(file, b[2], f"{name} is already taken {first.span()} "
+                                           f"({first.label})")
+                elif furthest[1]:
+                    stored = booking(b)
+                    report.add(file, furthest[2], f"{name} overlaps {stored.label} "
+                                                  f"({stored.span()})")
+            if furthest is None or b[3] > furthest[3]:
                 furthest = b
 
 
