@@ -221,6 +221,10 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
     if sqlite:
         old_sync = db.execute_sql("PRAGMA synchronous").fetchone()[0]
         db.execute_sql("PRAGMA synchronous=OFF")   # a bulk load; restored below
+        # foreign keys checked once for the whole load (below), not row by row; the pragma
+        # can only change outside a transaction
+        old_keys = db.execute_sql("PRAGMA foreign_keys").fetchone()[0]
+        db.execute_sql("PRAGMA foreign_keys=OFF")
     try:
         with write_transaction():
             if m.Patient.select().exists():  # checked inside the write lock: no race
@@ -239,6 +243,8 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
                 insert_rows(m.Patient, PATIENT_COLUMNS, patient_rows)
                 insert_rows(m.PhaseChange, CHANGE_COLUMNS, change_rows)
                 insert_rows(m.Appointment, APPOINTMENT_COLUMNS, appointments)
+            if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchone() is not None:
+                raise DomainError("demo data: a row points to nothing (a bug in the generator)")
             if not sqlite:
                 _reset_sequence(db, m.Patient)
             audit.record(seed_staff, "generate_demo", "clinic", patients=patients, seed=seed,
@@ -247,6 +253,7 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
     finally:
         if sqlite:
             db.execute_sql(f"PRAGMA synchronous={int(old_sync)}")
+            db.execute_sql(f"PRAGMA foreign_keys={int(old_keys)}")
     if sqlite:
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return DemoSummary(patients=patients, appointments=len(appointments),

@@ -209,6 +209,24 @@ def test_a_load_that_would_double_book_a_chair_is_refused_whole(any_db, monkeypa
     assert is_chair_taken(caught.value)
 
 
+def test_foreign_keys_are_checked_once_for_the_load_and_stay_on(tmp_path, monkeypatch):
+    real = demo_module._simulate
+
+    def orphan(*args):
+        patients, changes, appointments = real(*args)
+        return patients, changes, appointments + [(999_999,) + appointments[0][1:]]
+
+    monkeypatch.setattr(demo_module, "_simulate", orphan)
+    open_clinic(str(tmp_path / "x.db"))
+    try:
+        with pytest.raises(DomainError, match="points to nothing"):
+            generate_demo(patients=10, seed=SEED, today=FRIDAY)
+        assert m.Patient.select().count() == 0 and m.Appointment.select().count() == 0
+        assert m.database.obj.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    finally:
+        close_clinic()
+
+
 # --- the schedule -----------------------------------------------------------------------------
 
 def test_no_two_live_infusions_share_a_chair(demo, appts):
