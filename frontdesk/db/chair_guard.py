@@ -29,6 +29,7 @@ from typing import Iterator
 from peewee import Database, IntegrityError
 from peewee import __exception_wrapper__ as _as_peewee_errors
 
+from frontdesk.db.bulk import DEFER_RATIO
 from frontdesk.db.connection import DatabaseUnavailable, is_sqlite, write_transaction
 from frontdesk.db.models import database
 from frontdesk.domain.model import FREES_CHAIR, KINDS_NEEDING_CHAIR
@@ -139,21 +140,24 @@ def _moment(value) -> str:
 
 
 @contextmanager
-def suspended(db: Database | None = None) -> Iterator[None]:
+def suspended(db: Database | None = None, *, adding: int | None = None) -> Iterator[None]:
     """A bulk load of appointments with the guard checked once instead of row by row.
 
     Runs inside the caller's write transaction (or opens one), in a savepoint. SQLite: drops
     the guard's triggers, runs the load, checks every appointment the load wrote against
-    every other in one query (`first_overlap`) and creates the triggers again. PostgreSQL:
-    the exclusion constraint stays on and checks each row in its index as it is written
-    (measured at 20,000 demo patients: no slower than dropping it and adding it back, which
-    validates the whole table and locks it meanwhile). Either way an overlap, or any error
-    in the load, rolls the savepoint back, the guard included, and the refusal is an
-    IntegrityError naming GUARD (`is_chair_taken`). Write appointments with new ids only
-    (above every id already stored), as inserts do: those are the rows checked."""
+    every other in one query (`first_overlap`) and creates the triggers again. `adding`:
+    how many appointments the load brings; a few into a big table are cheaper checked by
+    the triggers as they are written (bulk.DEFER_RATIO), so the triggers stay then.
+    PostgreSQL: the exclusion constraint stays on and checks each row in its index as it is
+    written (measured at 20,000 demo patients: no slower than dropping it and adding it
+    back, which validates the whole table and locks it meanwhile). Either way an overlap,
+    or any error in the load, rolls the savepoint back, the guard included, and the refusal
+    is an IntegrityError naming GUARD (`is_chair_taken`). Write appointments with new ids
+    only (above every id already stored), as inserts do: those are the rows checked."""
     db = db or database.obj
     with write_transaction():
-        if not is_sqlite(db):
+        if not is_sqlite(db) or (adding is not None and adding * DEFER_RATIO < db.execute_sql(
+                "SELECT count(*) FROM appointment").fetchone()[0]):
             with _as_peewee_errors:  # the driver's refusal as peewee's IntegrityError
                 yield
             return
