@@ -187,9 +187,12 @@ def test_book_edges_of_the_day_and_of_other_appointments(cli, db, clinic):
                   f"{TUESDAY}T16:30", "--chair", "Chair 1")["start"] == f"{TUESDAY}T16:30"
     assert booked(cli, "--patient", "C-3", "--kind", "infusion", "--start",
                   f"{TUESDAY}T08:00", "--chair", "Chair 1")["chair"] == "Chair 1"
-    # half-open: one that starts when the last ends, in the same chair and for the same patient
-    assert booked(cli, "--patient", "C-3", "--kind", "infusion", "--start",
+    # half-open: one that starts when the last ends, in the same chair, and for the same
+    # patient (a consult: one infusion a patient a day)
+    assert booked(cli, "--patient", "C-5", "--kind", "infusion", "--start",
                   f"{TUESDAY}T09:30", "--chair", "Chair 1")["chair"] == "Chair 1"
+    assert booked(cli, "--patient", "C-3", "--kind", "consult", "--start",
+                  f"{TUESDAY}T09:30")["start"] == f"{TUESDAY}T09:30"
     # and one that ends when the next begins
     assert booked(cli, "--patient", "C-4", "--kind", "infusion", "--start",
                   f"{TUESDAY}T15:00", "--chair", "Chair 1")["chair"] == "Chair 1"

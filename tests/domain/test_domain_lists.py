@@ -773,10 +773,12 @@ def phase_histories(draw, as_of: dt.date, registered_on: dt.date):
     from_nothing = draw(st.booleans())
     day = registered_on if from_nothing else as_of + days(draw(offsets))
     phase, since = (None if from_nothing else draw(phases)), registered_on
-    changes = []
+    changes: list[PhaseChange] = []
     for _ in range(n):
         to = draw(phases)
         at = dt.datetime.combine(day, draw(times))
+        if changes and at < changes[-1].at:  # the clinic writes its history in time order
+            at = changes[-1].at
         recorded = since if phase is not None and draw(st.booleans()) else None
         changes.append(PhaseChange(at=at, from_phase=phase, to_phase=to, from_since=recorded))
         phase, since = to, day
