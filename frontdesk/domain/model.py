@@ -38,6 +38,9 @@ STATUS_WORDS = {Status.BOOKED: "booked", Status.ARRIVED: "arrived", Status.IN_CH
                 Status.RECOVERY: "recovery", Status.COMPLETED: "completed",
                 Status.NO_SHOW: "no-show", Status.CANCELLED: "cancelled"}
 
+#: Still to see to: not yet completed, missed or cancelled.
+UNFINISHED = frozenset({Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY})
+
 #: A patient was seen on a day when an appointment that day has one of these statuses.
 SEEN_STATUSES = frozenset({Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY, Status.COMPLETED})
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from frontdesk.domain.dates import day_words
 from frontdesk.domain.errors import Conflict
-from frontdesk.domain.model import DEFAULT_DURATION_MINUTES, Kind, Status
+from frontdesk.domain.model import DEFAULT_DURATION_MINUTES, UNFINISHED, Kind, Status
 
 _CHAIR_FLOW = {
     Status.BOOKED: frozenset({Status.ARRIVED, Status.NO_SHOW, Status.CANCELLED}),
@@ -109,7 +109,6 @@ def check_change(kind: Kind, current: Status, new: Status, start: dt.datetime,
 #: A booked patient this late is still the one the desk expects next (later than an
 #: infusion lasts, the slot is gone: a no-show to mark rather than a patient to greet).
 DUE_GRACE = dt.timedelta(minutes=DEFAULT_DURATION_MINUTES[Kind.INFUSION])
-_UNFINISHED = frozenset({Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY})
 
 
 def next_due(appointments: Sequence[tuple[dt.datetime, Status]],
@@ -122,7 +121,7 @@ def next_due(appointments: Sequence[tuple[dt.datetime, Status]],
         if status == Status.BOOKED and start >= now - DUE_GRACE:
             return index
     return next((index for index, (_, status) in enumerate(appointments)
-                 if status in _UNFINISHED), None)
+                 if status in UNFINISHED), None)
 
 
 def check_can_undo(current: Status, undone_to: Status) -> None:

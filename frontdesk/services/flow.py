@@ -27,8 +27,8 @@ from frontdesk.domain.errors import Conflict, NotFound, ValidationError
 from frontdesk.domain.lists import display_name
 from frontdesk.domain.measures import Measure
 from frontdesk.domain.model import (KINDS_NEEDING_CHAIR, KINDS_ONE_A_DAY, SEEN_STATUSES,
-                                    STATUS_WORDS, Kind, Phase, Status, end_of,
-                                    is_late_cancellation)
+                                    STATUS_WORDS, UNFINISHED, Kind, Phase, Status,
+                                    end_of, is_late_cancellation)
 from frontdesk.domain.phases import phase_after_completed_infusion
 from frontdesk.domain.status_flow import (check_can_undo, check_change, next_due,
                                           recovery_alert_cutoff, waiting_alert_cutoff)
@@ -41,7 +41,6 @@ A = m.Appointment
 P = m.Patient
 E = m.AppointmentEvent
 
-UNFINISHED = (Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.RECOVERY)
 
 
 @dataclass(frozen=True)
@@ -459,7 +458,7 @@ class BoardLine:
 def board_ids(day: dt.date, *, unfinished_only: bool = False) -> list[int]:
     """The day's appointments in board order: start, then chair, then name; only those still
     to see to (booked, arrived, in chair, recovery) when `unfinished_only`."""
-    unfinished = (A.status.in_([s.value for s in UNFINISHED]),) if unfinished_only else ()
+    unfinished = (A.status.in_(sorted(s.value for s in UNFINISHED)),) if unfinished_only else ()
     query = (A.select(A.id).join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
              .where(on_day(day), *unfinished)
              .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
@@ -471,7 +470,7 @@ def next_due_id(day: dt.date, now: dt.datetime) -> int | None:
     """The appointment the board opens on: the next patient due (status_flow.next_due)."""
     rows = (A.select(A.id, A.start, A.status).join(P).switch(A)
             .join(m.Chair, join_type=JOIN.LEFT_OUTER)
-            .where(on_day(day), A.status.in_([s.value for s in UNFINISHED]))
+            .where(on_day(day), A.status.in_(sorted(s.value for s in UNFINISHED)))
             .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
                       P.search_key, A.id).tuples())
     found = [(aid, as_moment(start), Status(status)) for aid, start, status in rows]
