@@ -49,7 +49,7 @@ def change_and_undo(day: dt.date) -> None:
 async def app_first_rows(path: Path) -> float:
     from frontdesk.tui.app import FrontdeskApp
     from frontdesk.tui.widgets.board_list import BoardList
-    app = FrontdeskApp(db_target=str(path), clinic_name="bench")
+    app = FrontdeskApp(clinic_name="bench")
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -256,7 +256,7 @@ async def _startup_once(path: Path) -> dict[str, float]:
     gc.collect()
     began = time.perf_counter()
     open_clinic(str(path))
-    app = FrontdeskApp(str(path), clinic_name="bench")
+    app = FrontdeskApp(clinic_name="bench")
     try:
         async with app.run_test(size=SIZE):
             await _until(lambda: isinstance(app.screen, DeskScreen), step=0.005)
@@ -406,7 +406,7 @@ async def _keystrokes(path: Path) -> dict:
     collections = FullCollections()
     gc.callbacks.append(collections)
     open_clinic(str(path))
-    app = FrontdeskApp(str(path), clinic_name="bench")
+    app = FrontdeskApp(clinic_name="bench")
     per_key: list[tuple[str, str, float, float, float]] = []  # key, text, handled, painted, echo
     try:
         async with app.run_test(size=SIZE) as pilot:

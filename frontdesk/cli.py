@@ -618,7 +618,7 @@ def cmd_desk(args) -> int:
         target = _prepare_demo(args.db)
     settings = _open(args, target, demo=args.demo)
     from frontdesk.tui.app import FrontdeskApp  # Textual only for the desk itself
-    FrontdeskApp(db_target=target, clinic_name=settings.clinic.name, desk=settings.desk).run()
+    FrontdeskApp(clinic_name=settings.clinic.name, desk=settings.desk).run()
     return EXIT_OK
 
 

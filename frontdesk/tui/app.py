@@ -32,9 +32,8 @@ class FrontdeskApp(App):
         Binding("f3", "census", "Census", id="census", priority=True, show=False),
     ]
 
-    def __init__(self, db_target: str = "", clinic_name: str = "",
-                 desk: DeskSettings | None = None) -> None:
-        # (db_target: the database is opened by the caller; kept so callers need not change)
+    def __init__(self, clinic_name: str = "", desk: DeskSettings | None = None) -> None:
+        """The database is open already (services.clinic.open_clinic)."""
         super().__init__()
         self.sub_title = clinic_name
         self.desk_settings = desk or DeskSettings()

@@ -22,7 +22,7 @@ from desk_support import BOARD_NOW, screen_text, settle
 
 
 def _app(db, staff="anna") -> FrontdeskApp:
-    return FrontdeskApp(db_target=str(db), clinic_name="Test Clinic",
+    return FrontdeskApp(clinic_name="Test Clinic",
                         desk=DeskSettings(staff=staff))
 
 

@@ -40,7 +40,7 @@ def _morning(board_db) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_board(board_db, snap_compare, size, theme):
     _morning(board_db)
-    app = FrontdeskApp(db_target=str(board_db), clinic_name="Test Clinic",
+    app = FrontdeskApp(clinic_name="Test Clinic",
                        desk=DeskSettings(theme=theme, staff="snap"))
 
     async def open_board(pilot):
@@ -52,7 +52,7 @@ def test_the_board(board_db, snap_compare, size, theme):
 
 
 def test_the_check_in_dialog(board_db, snap_compare):
-    app = FrontdeskApp(db_target=str(board_db), clinic_name="Test Clinic",
+    app = FrontdeskApp(clinic_name="Test Clinic",
                        desk=DeskSettings(theme="textual-dark", staff="snap"))
 
     async def check_in_with_a_bad_score(pilot):

@@ -28,7 +28,7 @@ MONDAY = BOARD_NOW.date()  # 2026-11-23, 09:05
 
 
 def _app(db, staff="anna") -> FrontdeskApp:
-    return FrontdeskApp(db_target=str(db), clinic_name="Test Clinic",
+    return FrontdeskApp(clinic_name="Test Clinic",
                         desk=DeskSettings(staff=staff))
 
 

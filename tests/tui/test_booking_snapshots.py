@@ -30,7 +30,7 @@ def _id(db, chart: str) -> int:
 
 
 def _app(db, theme: str) -> FrontdeskApp:
-    return FrontdeskApp(db_target=str(db), clinic_name="Test Clinic",
+    return FrontdeskApp(clinic_name="Test Clinic",
                         desk=DeskSettings(theme=theme, staff="snap"))
 
 

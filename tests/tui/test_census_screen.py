@@ -53,7 +53,7 @@ def census_db(db_path, tmp_path):
 
 
 def _app(db) -> FrontdeskApp:
-    return FrontdeskApp(db_target=str(db), clinic_name="Test Clinic",
+    return FrontdeskApp(clinic_name="Test Clinic",
                         desk=DeskSettings(staff="manager"))
 
 

@@ -22,7 +22,7 @@ VIEWS = {"day": (), "week": ("w",), "trend-30-days": ("g",), "trend-12-weeks": (
 
 
 def _app(db, theme: str = "textual-dark") -> FrontdeskApp:
-    return FrontdeskApp(db_target=str(db), clinic_name="Test Clinic",
+    return FrontdeskApp(clinic_name="Test Clinic",
                         desk=DeskSettings(theme=theme, staff="snap"))
 
 

@@ -47,7 +47,7 @@ def _shown_rows(patients) -> list:
 
 
 async def _open(desk_db, size=(160, 50)):
-    app = FrontdeskApp(db_target=str(desk_db), clinic_name="Test Clinic")
+    app = FrontdeskApp(clinic_name="Test Clinic")
     return app, app.run_test(size=size)
 
 

@@ -19,7 +19,7 @@ THEMES = ["textual-dark", "textual-light"]
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_desk(desk_db, snap_compare, size, theme):
-    app = FrontdeskApp(db_target=str(desk_db), clinic_name="Test Clinic",
+    app = FrontdeskApp(clinic_name="Test Clinic",
                        desk=DeskSettings(theme=theme, staff="snap"))
 
     async def loaded(pilot):
@@ -32,7 +32,7 @@ def test_the_desk(desk_db, snap_compare, size, theme):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_calendar_and_a_list(desk_db, snap_compare, size):
-    app = FrontdeskApp(db_target=str(desk_db), clinic_name="Test Clinic",
+    app = FrontdeskApp(clinic_name="Test Clinic",
                        desk=DeskSettings(theme="textual-dark", staff="snap"))
 
     async def calendar_then_due(pilot):

@@ -96,7 +96,7 @@ def _pane_text(app) -> str:
 
 
 async def test_the_detail_shows_each_measures_line_and_the_due_flag(scored_db):
-    app = FrontdeskApp(db_target=str(scored_db), clinic_name="Test Clinic")
+    app = FrontdeskApp(clinic_name="Test Clinic")
     async with app.run_test(size=(160, 50)) as pilot:
         pane = await _show(pilot, "C-1002")
         text = _pane_text(app)
@@ -117,7 +117,7 @@ async def test_the_detail_shows_each_measures_line_and_the_due_flag(scored_db):
 
 
 async def test_at_80_columns_the_flag_shows_and_the_scores_scroll_into_view(scored_db):
-    app = FrontdeskApp(db_target=str(scored_db), clinic_name="Test Clinic")
+    app = FrontdeskApp(clinic_name="Test Clinic")
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await _show(pilot, "C-1002")
         assert "ASSESSMENT DUE since Nov 18" in _pane_text(app).splitlines()[0]
@@ -128,7 +128,7 @@ async def test_at_80_columns_the_flag_shows_and_the_scores_scroll_into_view(scor
 
 
 async def test_in_one_column_the_scores_follow_the_fields(scored_db):
-    app = FrontdeskApp(db_target=str(scored_db), clinic_name="Test Clinic")
+    app = FrontdeskApp(clinic_name="Test Clinic")
     async with app.run_test(size=(60, 40)) as pilot:
         pane = await _show(pilot, "C-1002")
         pane.scroll_to(y=6, animate=False)

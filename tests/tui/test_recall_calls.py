@@ -28,7 +28,7 @@ NOW = dt.datetime(2026, 11, 20, 10, 15)  # DESK_DAY, mid-morning
 
 
 def _app(db, staff="anna") -> FrontdeskApp:
-    return FrontdeskApp(db_target=str(db), clinic_name="Test Clinic",
+    return FrontdeskApp(clinic_name="Test Clinic",
                         desk=DeskSettings(staff=staff))
 
 

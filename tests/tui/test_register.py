@@ -35,7 +35,7 @@ def bookings(monkeypatch) -> list[tuple[int, Phase]]:
 
 
 def _app(db) -> FrontdeskApp:
-    return FrontdeskApp(db_target=str(db), clinic_name="Test Clinic",
+    return FrontdeskApp(clinic_name="Test Clinic",
                         desk=DeskSettings(staff="anna"))
 
 

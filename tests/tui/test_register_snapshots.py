@@ -28,7 +28,7 @@ NOW = dt.datetime.combine(DESK_DAY, dt.time(10, 15))
 
 
 def _app(db, theme: str) -> FrontdeskApp:
-    return FrontdeskApp(db_target=str(db), clinic_name="Test Clinic",
+    return FrontdeskApp(clinic_name="Test Clinic",
                         desk=DeskSettings(theme=theme, staff="snap"))
 
 
