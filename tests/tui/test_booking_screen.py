@@ -514,3 +514,21 @@ async def test_a_series_at_its_target_says_so(board_db):
         text = screen_text(app)
         assert "6 booked, target 6 reached" in text
         assert "The series target of 6 is reached: nothing is left to book" in text
+
+
+async def test_the_offer_skips_the_day_of_the_patients_infusion_and_says_why(board_db):
+    """Issue 14, bug 1: booked Fri 08:00, From 'fri 16:30' offered a second infusion that
+    Friday. Now the offer starts on the next open day and the list says why."""
+    booking.book(_patient_id(board_db, "C-5"), "infusion", dt.datetime(2026, 11, 27, 8),
+                 staff="bob")
+    app = _app(board_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _book_for(pilot, "walker")
+        await pilot.press("f", *"fri 16:30", "enter")
+        await settle(pilot)
+        assert _slot_lines(app)[0].startswith("Mon 30 Nov  08:00")
+        assert "none on Fri 27 Nov: one infusion a day" in screen_text(app)
+        await pilot.press("enter")  # books the Monday, never a second Friday
+        await settle(pilot)
+        assert [a[0][:10] for a in _appointments(board_db, "C-5")] == ["2026-11-27",
+                                                                       "2026-11-30"]

@@ -27,7 +27,7 @@ from frontdesk import clock
 from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.dates import day_words
 from frontdesk.domain.errors import DomainError
-from frontdesk.domain.model import Kind, Phase, is_late_cancellation
+from frontdesk.domain.model import Kind, Phase, holds_patient_day, is_late_cancellation
 from frontdesk.domain.phases import badge
 from frontdesk.domain.slots import Slot, SlotTaken, spread
 from frontdesk.domain.spoken_dates import parse_when
@@ -335,7 +335,18 @@ class BookingScreen(DeskBaseScreen):
             head = f"Free {self.kind.value} slots from {when}"
         self.slot_list.border_title = head
         self.slot_list.set_class(self.moving is not None, "-moving")
-        self.slot_list.border_subtitle = "…" if self._slots_pending else ""
+        self.slot_list.border_subtitle = "…" if self._slots_pending else self._day_taken()
+
+    def _day_taken(self) -> str:
+        """Why the first day offers nothing: the patient's one infusion of that day."""
+        moving = self.moving.id if self.moving is not None else None
+        lines = self.context.upcoming if self.context else ()
+        if any(line.start.date() == self.from_day and line.id != moving
+               and line.kind == self.kind and holds_patient_day(line.kind, line.status)
+               for line in lines):
+            return (f"none on {day_words(self.from_day, self.today)}: "
+                    f"one {self.kind.value} a day")
+        return ""
 
     def show_slots(self, slots: list[Slot], *, title: str | None = None) -> None:
         """The offer: keeps the cursor on the same start when it is still free."""
