@@ -4,6 +4,7 @@ ValidationError with a message that names the problem."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -42,13 +43,55 @@ def parse_start(text: str, what: str = "start") -> dt.datetime:
         raise ValidationError(f"{what} {text!r} is not a real date and time") from None
 
 
+@functools.lru_cache(maxsize=16)
+def _oldest_birth(today: dt.date) -> dt.date:
+    """The earliest date of birth allowed as of `today` (an import asks it once per row)."""
+    return today - relativedelta(years=MAX_AGE_YEARS)
+
+
 def check_date_of_birth(dob: dt.date, today: dt.date) -> dt.date:
     if dob > today:
         raise ValidationError(f"date of birth {dob.isoformat()} is in the future")
-    if dob < today - relativedelta(years=MAX_AGE_YEARS):
+    if dob < _oldest_birth(today):
         raise ValidationError(
             f"date of birth {dob.isoformat()} is more than {MAX_AGE_YEARS} years ago")
     return dob
+
+
+# Fast path (an import reads 100,000 phones): a North American number in one of the usual
+# writings is the number +1 and its ten digits, which phonenumbers.parse would also give (an
+# area code starting 2-9 leaves no national prefix to strip); only the parse is skipped,
+# phonenumbers' own validity rules still decide. Checked against the slow path in
+# tests/domain/test_validation_fast_paths.py.
+_NANP_WRITINGS = re.compile(r"\+1([2-9][0-9]{9})|([2-9][0-9]{9})"
+                            r"|\(([2-9][0-9]{2})\) ([0-9]{3})-([0-9]{4})"
+                            r"|([2-9][0-9]{2})([-.])([0-9]{3})\7([0-9]{4})")
+# is_valid_number(n) for country code 1 asks the regions of +1 in this order, the US first
+# (it has no leading-digits rule): valid for the US is valid, anything else is asked in full
+_US_FIRST = (phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ("",))[0] == "US"
+             and phonenumbers.PhoneMetadata.metadata_for_region("US") is not None
+             and phonenumbers.PhoneMetadata.metadata_for_region("US").leading_digits is None)
+
+
+def _nanp_fast(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """The number `raw` is, when it is one of the writings above (a bare ten digits only in
+    region US), else None (then phonenumbers.parse reads it)."""
+    match = _NANP_WRITINGS.fullmatch(raw)
+    if match is None:
+        return None
+    plus, bare, paren_area, paren_mid, paren_end, area, _, mid, end = match.groups()
+    digits = plus or "".join(filter(None, (bare, paren_area, paren_mid, paren_end, area, mid,
+                                           end)))
+    if plus is None and region != "US":
+        return None
+    return phonenumbers.PhoneNumber(country_code=1, national_number=int(digits))
+
+
+def _is_valid(number: phonenumbers.PhoneNumber) -> bool:
+    if (_US_FIRST and number.country_code == 1
+            and phonenumbers.is_valid_number_for_region(number, "US")):
+        return True
+    return phonenumbers.is_valid_number(number)
 
 
 def parse_phone(text: str, region: str) -> str:
@@ -56,11 +99,20 @@ def parse_phone(text: str, region: str) -> str:
     raw = text.strip()
     if not raw:
         raise ValidationError("phone is empty")
+    number = _nanp_fast(raw, region)
+    if number is not None:
+        if not _is_valid(number):
+            raise ValidationError(f"phone {raw!r} is not a valid number for region {region}")
+        return f"+1{number.national_number}"
+    return _parse_phone_slow(raw, region)
+
+
+def _parse_phone_slow(raw: str, region: str) -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise ValidationError(f"phone {raw!r} is not a phone number") from None
-    if not phonenumbers.is_valid_number(number):
+    if not _is_valid(number):
         raise ValidationError(f"phone {raw!r} is not a valid number for region {region}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
