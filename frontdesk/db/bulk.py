@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from contextlib import contextmanager
+from itertools import chain, islice
 from typing import Iterable, Iterator, Sequence
 
 from peewee import DateField, DateTimeField, PostgresqlDatabase
@@ -30,42 +31,70 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None
     defaulted = [f for f in model._meta.sorted_fields
                  if f.name not in columns and f.default is not None
                  and f is not model._meta.primary_key]
-    if defaulted:
-        extra = tuple(f.default() if callable(f.default) else f.default for f in defaulted)
-        fields += defaulted
-        rows = (tuple(row) + extra for row in rows)
+    extra = tuple(f.default() if callable(f.default) else f.default for f in defaulted)
+    fields += defaulted
     names = ", ".join(_quoted(f.column_name) for f in fields)
     table = _quoted(model._meta.table_name)
     if isinstance(database.obj, PostgresqlDatabase):
+        if extra:
+            rows = (tuple(row) + extra for row in rows)
         # psycopg2's executemany sends one statement per row; execute_values batches them
         from psycopg2.extras import execute_values
         execute_values(database.obj.cursor(), f"INSERT INTO {table} ({names}) VALUES %s",
                        rows, page_size=1000)
         return
-    marks = ", ".join([database.obj.param] * len(fields))
+    row = "(" + ", ".join([database.obj.param] * len(fields)) + ")"
     timed = [i for i, f in enumerate(fields) if isinstance(f, (DateTimeField, DateField))]
-    if timed:
-        rows = _times_as_text(rows, timed)
-    database.obj.cursor().executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    rows = map(_row_builder(len(columns), timed, extra), rows)
+    cursor = database.obj.cursor()
+    sql = f"INSERT INTO {table} ({names}) VALUES "
+    many = max(1, min(_ROWS_PER_INSERT, _MAX_VARIABLES // len(fields)))
+    if many > 1:
+        # several rows a statement: sqlite3 pays its per-statement overhead once for them
+        short: list = []
+        cursor.executemany(sql + ", ".join([row] * many), _runs(rows, many, short))
+        rows = short
+    cursor.executemany(sql + row, rows)  # the last few, one at a time
 
 
-def _times_as_text(rows: Iterable[Sequence], positions: list[int]) -> Iterator[list]:
-    """SQLite: dates and datetimes as the text sqlite3's adapters would write (isoformat,
-    a space before the time), each distinct value formatted once: a load repeats the same
-    moments (a grid of slots, one `now`) and the adapter costs more than the insert."""
-    memo: dict = {}
-    get = memo.get
-    for row in rows:
-        row = list(row)
-        for i in positions:
-            value = row[i]
-            text = get(value)
-            if text is None and value is not None and not isinstance(value, str):
-                text = memo[value] = (value.isoformat(" ") if isinstance(value, dt.datetime)
-                                      else value.isoformat())
-            if text is not None:
-                row[i] = text
-        yield row
+#: Rows a multi-row INSERT takes, within SQLite's 999 parameters (the old default limit).
+_ROWS_PER_INSERT = 64
+_MAX_VARIABLES = 999
+
+
+def _runs(rows: Iterator[tuple], many: int, short: list) -> Iterator[tuple]:
+    """Runs of `many` rows, each as one flat tuple; the short last run goes into `short`."""
+    flat = chain.from_iterable
+    for run in iter(lambda: tuple(islice(rows, many)), ()):
+        if len(run) < many:
+            short.extend(run)
+            return
+        yield tuple(flat(run))
+
+
+def _row_builder(width: int, timed: list[int], extra: tuple):
+    """SQLite: a function turning one row into the tuple written: the defaulted values
+    appended and dates and datetimes as the text sqlite3's adapters would write
+    (isoformat, a space before the time). Generated code (one tuple display, no loop) and a
+    dict of the texts, so a row costs one call: a load repeats the same moments (a grid of
+    slots, one `now`) and formatting costs more than the insert, so each distinct value is
+    formatted once (_Texts.__missing__)."""
+    items = [f"r[{i}]" for i in range(width)] + [f"extra[{i}]" for i in range(len(extra))]
+    for i in timed:
+        items[i] = f"text({items[i]})"
+    return eval(f"lambda r: ({', '.join(items)},)",
+                {"text": _Texts().__getitem__, "extra": extra})
+
+
+class _Texts(dict):
+    """value -> the text SQLite stores for it (None and text as they are, not kept)."""
+
+    def __missing__(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        text = self[value] = (value.isoformat(" ") if isinstance(value, dt.datetime)
+                              else value.isoformat())
+        return text
 
 
 def update_rows(model, column: str, rows: Iterable[tuple]) -> None:
