@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -29,3 +30,10 @@ def screen_text(app) -> str:
     """What the terminal shows, as plain text, one line per row."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def rows(db, sql: str, *args) -> list[tuple]:
+    """What a query reads from the desk's database file (another connection, as a second
+    program would)."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()

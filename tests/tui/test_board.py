@@ -18,7 +18,7 @@ from frontdesk.tui.screens.check_in import CancelScreen, CheckInScreen
 from frontdesk.tui.screens.confirm import ConfirmScreen
 from frontdesk.tui.widgets.board_list import BoardList
 
-from desk_support import BOARD_NOW, screen_text, settle
+from desk_support import BOARD_NOW, rows, screen_text, settle
 
 
 def _app(db, staff="anna") -> FrontdeskApp:
@@ -26,20 +26,15 @@ def _app(db, staff="anna") -> FrontdeskApp:
                         desk=DeskSettings(staff=staff))
 
 
-def _rows(db, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
 def _status(db, chart: str, day: str = "2026-11-23") -> str:
-    (status,), = _rows(db, "SELECT a.status FROM appointment a JOIN patient p "
+    (status,), = rows(db, "SELECT a.status FROM appointment a JOIN patient p "
                            "ON p.id = a.patient_id WHERE p.chart_number = ? "
                            "AND date(a.start) = ?", chart, day)
     return status
 
 
 def _phase(db, chart: str) -> str:
-    return _rows(db, "SELECT phase FROM patient WHERE chart_number = ?", chart)[0][0]
+    return rows(db, "SELECT phase FROM patient WHERE chart_number = ?", chart)[0][0]
 
 
 def _told(app) -> str:
@@ -95,7 +90,7 @@ async def test_a_morning_through_the_board(board_db):
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen), screen_text(app)
         assert _status(board_db, "C-2") == "arrived"
-        assert _rows(board_db, "SELECT phq9, gad7 FROM measurement") == [(14, 8)]
+        assert rows(board_db, "SELECT phq9, gad7 FROM measurement") == [(14, 8)]
         assert "arrived" in _line_of(app, "Okafor, Ben")
 
         # space follows the usual way: chair, recovery, completed
@@ -125,7 +120,7 @@ async def test_a_morning_through_the_board(board_db):
         assert _status(board_db, "C-1") == "completed"
         assert _phase(board_db, "C-1") == "maintenance"
         assert "MAINT" in _line_of(app, "Núñez, Ana")
-        (reason,), = _rows(board_db, "SELECT reason FROM phase_change p JOIN patient "
+        (reason,), = rows(board_db, "SELECT reason FROM phase_change p JOIN patient "
                                      "ON patient.id = p.patient_id WHERE chart_number = 'C-1'"
                                      " AND reason LIKE 'automatic%'")
         assert reason == "automatic: infusion 3 of 3 completed"
@@ -151,7 +146,7 @@ async def test_a_morning_through_the_board(board_db):
         await pilot.press("enter")
         await settle(pilot)
         assert _status(board_db, "C-4") == "no_show"
-        assert _rows(board_db, "SELECT reason FROM appointment_event WHERE to_status = "
+        assert rows(board_db, "SELECT reason FROM appointment_event WHERE to_status = "
                                "'no_show'") == [
             ("confirmed: a no-show before the start time (10:30)",)]
         # and a finished appointment goes no further
@@ -171,7 +166,7 @@ async def test_a_morning_through_the_board(board_db):
         assert "Say why it is cancelled" in screen_text(app)
         await pilot.press(*"illness", "enter")
         await settle(pilot)
-        assert _rows(board_db, "SELECT status, late_cancellation, cancel_reason FROM "
+        assert rows(board_db, "SELECT status, late_cancellation, cancel_reason FROM "
                                "appointment WHERE kind = 'assessment'") == [
             ("cancelled", 1, "illness")]
         assert "late canc." in _line_of(app, "Young, Fay")
@@ -180,10 +175,10 @@ async def test_a_morning_through_the_board(board_db):
         assert ("booked 0  arrived 0  in chair 0  recovery 1  completed 2  no-show 1  "
                 "cancelled 1") in text
         # every change recorded who made it and when
-        staff = _rows(board_db, "SELECT DISTINCT s.username FROM appointment_event e "
+        staff = rows(board_db, "SELECT DISTINCT s.username FROM appointment_event e "
                                 "JOIN staff s ON s.id = e.staff_id")
         assert staff == [("anna",)]
-        assert _rows(board_db, "SELECT count(*) FROM appointment_event "
+        assert rows(board_db, "SELECT count(*) FROM appointment_event "
                                "WHERE at != '2026-11-23 09:05:00'") == [(0,)]
 
 
@@ -230,7 +225,7 @@ async def test_scores_alone_and_days_other_than_today(board_db):
         assert "GAD-7 is a total from 0 to 21, not 22" in screen_text(app)
         await pilot.press("backspace", "enter")
         await settle(pilot)
-        assert _rows(board_db, "SELECT phq9, gad7 FROM measurement") == [(None, 2)]
+        assert rows(board_db, "SELECT phq9, gad7 FROM measurement") == [(None, 2)]
         assert _status(board_db, "C-2") == "booked"  # scores alone check no one in
 
         await pilot.press("comma")  # Sunday: closed, nothing booked
@@ -277,7 +272,7 @@ async def test_a_walk_in_gets_the_first_free_chair(board_db):
         await pilot.press("enter")
         await settle(pilot)
         # at 09:05, Chair 1 (Ana 09:00) and Chair 2 (Ben 08:00-09:30) are taken
-        assert _rows(board_db, "SELECT a.kind, a.start, c.name, a.status FROM appointment a "
+        assert rows(board_db, "SELECT a.kind, a.start, c.name, a.status FROM appointment a "
                                "JOIN chair c ON c.id = a.chair_id JOIN patient p "
                                "ON p.id = a.patient_id WHERE p.chart_number = 'C-5' "
                                "AND date(a.start) = '2026-11-23'") == [
@@ -303,7 +298,7 @@ async def test_a_walk_in_is_refused_when_every_chair_is_taken(board_db):
         await pilot.press("shift+tab", "down", "enter", "tab", "enter")  # a consult instead
         await settle(pilot)
         assert not isinstance(app.screen, CheckInScreen)
-        assert _rows(board_db, "SELECT kind, status FROM appointment a JOIN patient p "
+        assert rows(board_db, "SELECT kind, status FROM appointment a JOIN patient p "
                                "ON p.id = a.patient_id WHERE chart_number = 'C-5' "
                                "AND date(a.start) = '2026-11-23'") == [("consult", "arrived")]
 
@@ -383,7 +378,7 @@ async def test_tomorrow_and_yesterday_on_the_board(board_db):
         await pilot.press(*"tidy", "enter")
         await settle(pilot)
         assert _status(board_db, "C-1") == "cancelled"
-        assert _rows(board_db, "SELECT reason FROM appointment_event WHERE to_status = "
+        assert rows(board_db, "SELECT reason FROM appointment_event WHERE to_status = "
                                "'cancelled'") == [
             ("tidy; confirmed: a change to a past day's appointment (Mon 23 Nov)",)]
 
@@ -394,11 +389,11 @@ async def test_undo_of_a_check_in_takes_back_its_scores(board_db):
         await _open_board(pilot)
         await pilot.press("a", "2", "0", "tab", "1", "5", "enter")
         await settle(pilot)
-        assert _rows(board_db, "SELECT phq9, gad7 FROM measurement") == [(20, 15)]
+        assert rows(board_db, "SELECT phq9, gad7 FROM measurement") == [(20, 15)]
         await pilot.press("u")
         await settle(pilot)
         assert _status(board_db, "C-2") == "booked"
-        assert _rows(board_db, "SELECT phq9, gad7 FROM measurement") == []
+        assert rows(board_db, "SELECT phq9, gad7 FROM measurement") == []
 
 
 async def test_no_walk_in_infusion_after_the_days_infusion(board_db):
@@ -424,7 +419,7 @@ async def test_no_walk_in_infusion_after_the_days_infusion(board_db):
         assert kinds == ["consult", "assessment"]
         await pilot.press("enter")
         await settle(pilot)
-        assert _rows(board_db, "SELECT kind, status FROM appointment a JOIN patient p ON "
+        assert rows(board_db, "SELECT kind, status FROM appointment a JOIN patient p ON "
                                "p.id = a.patient_id WHERE chart_number = 'C-2' ORDER BY "
                                "a.start") == [("infusion", "completed"), ("consult", "arrived")]
 

@@ -6,7 +6,6 @@ for a slot seeing the next free ones instead of a traceback."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 from textual.widgets import Input
@@ -22,7 +21,7 @@ from frontdesk.tui.screens.desk import DeskScreen
 from frontdesk.tui.screens.help import HelpScreen
 from frontdesk.tui.screens.series import SeriesScreen
 
-from desk_support import BOARD_NOW, screen_text, settle
+from desk_support import BOARD_NOW, rows, screen_text, settle
 
 MONDAY = BOARD_NOW.date()  # 2026-11-23, 09:05
 
@@ -32,21 +31,16 @@ def _app(db, staff="anna") -> FrontdeskApp:
                         desk=DeskSettings(staff=staff))
 
 
-def _rows(db, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
 def _appointments(db, chart: str, status: str = "booked") -> list[tuple]:
     """(start, kind, chair) of the patient's appointments in that status, soonest first."""
-    return _rows(db, "SELECT a.start, a.kind, c.name FROM appointment a "
+    return rows(db, "SELECT a.start, a.kind, c.name FROM appointment a "
                      "JOIN patient p ON p.id = a.patient_id "
                      "LEFT JOIN chair c ON c.id = a.chair_id "
                      "WHERE p.chart_number = ? AND a.status = ? ORDER BY a.start", chart, status)
 
 
 def _patient_id(db, chart: str) -> int:
-    return _rows(db, "SELECT id FROM patient WHERE chart_number = ?", chart)[0][0]
+    return rows(db, "SELECT id FROM patient WHERE chart_number = ?", chart)[0][0]
 
 
 def _told(app) -> str:
@@ -140,12 +134,12 @@ async def test_find_the_caller_and_book_the_first_free_slot_in_one_key(board_db)
         assert "Mon 23 Nov  09:30–11:00  infusion  Chair 2" in screen_text(app)
         # the slot is gone from the offer, and the patient's own time is kept free
         assert not any(line.startswith("Mon 23 Nov  09:30") for line in _slot_lines(app))
-        booked_by = _rows(board_db, "SELECT s.username FROM appointment a JOIN staff s "
+        booked_by = rows(board_db, "SELECT s.username FROM appointment a JOIN staff s "
                                     "ON s.id = a.booked_by_id WHERE a.start = ?",
                           "2026-11-23 09:30:00")
         assert booked_by == [("anna",)]
         # nobody was on a recall list: no call logged
-        assert _rows(board_db, "SELECT count(*) FROM recall_call") == [(0,)]
+        assert rows(board_db, "SELECT count(*) FROM recall_call") == [(0,)]
 
         await pilot.press("escape")
         await settle(pilot)
@@ -197,14 +191,14 @@ async def test_maintenance_from_the_due_list_in_two_keys_logs_the_recall_call(bo
         await settle(pilot)
         assert isinstance(app.screen, BookingScreen)
         assert _appointments(board_db, "C-5") == [("2026-11-26 08:00:00", "infusion", "Chair 1")]
-        assert _rows(board_db, "SELECT r.outcome, s.username FROM recall_call r "
+        assert rows(board_db, "SELECT r.outcome, s.username FROM recall_call r "
                                "JOIN staff s ON s.id = r.staff_id") == [("booked", "anna")]
         assert "recall call logged" in _told(app)
         # a second booking in the same call does not log the call twice
         await pilot.press("2", "enter")
         await settle(pilot)
         assert len(_appointments(board_db, "C-5")) == 2
-        assert _rows(board_db, "SELECT count(*) FROM recall_call") == [(1,)]
+        assert rows(board_db, "SELECT count(*) FROM recall_call") == [(1,)]
 
 
 async def test_enter_typed_before_the_slots_show_books_the_first_one(board_db):
@@ -298,7 +292,7 @@ async def test_a_six_infusion_series_previewed_then_booked_in_one_step(board_db)
         assert infusions[0] == ("2026-11-23 09:30:00", "infusion", "Chair 2")
         assert "6 infusions, Mon 23 Nov to Fri 04 Dec" in _told(app)
         assert "Booked ahead · 7" in screen_text(app)
-        events = _rows(board_db, "SELECT reason FROM appointment_event "
+        events = rows(board_db, "SELECT reason FROM appointment_event "
                                  "WHERE reason LIKE 'series %' ORDER BY id")
         assert [r for (r,) in events] == [f"series {n}/6" for n in range(1, 7)]
 
@@ -379,13 +373,13 @@ async def test_move_keeps_the_history_and_flags_a_late_cancellation(board_db):
         assert isinstance(app.screen, BookingScreen)
         assert screen.moving is None
         assert "the old one is cancelled (a late cancellation)" in _told(app)
-        old, new = _rows(board_db, "SELECT a.id, a.status, a.late_cancellation, a.start, "
+        old, new = rows(board_db, "SELECT a.id, a.status, a.late_cancellation, a.start, "
                                    "a.rescheduled_from_id FROM appointment a JOIN patient p "
                                    "ON p.id = a.patient_id WHERE p.chart_number = 'C-4' "
                                    "ORDER BY a.id")
         assert old[1:4] == ("cancelled", 1, "2026-11-23 10:30:00")
         assert new[1:] == ("booked", 0, "2026-11-24 08:00:00", old[0])
-        reasons = _rows(board_db, "SELECT reason FROM appointment_event WHERE appointment_id "
+        reasons = rows(board_db, "SELECT reason FROM appointment_event WHERE appointment_id "
                                   "IN (?, ?) ORDER BY id", old[0], new[0])
         assert ("rescheduled: patient asked",) in reasons
         assert ("rescheduled from 2026-11-23 10:30",) in reasons
@@ -411,11 +405,11 @@ async def test_a_move_not_late_with_a_typed_reason_and_esc_leaves_a_move(board_d
         assert "LATE" not in screen_text(app)
         await pilot.press(*"transport", "enter")
         await settle(pilot)
-        rows = _rows(board_db, "SELECT status, late_cancellation FROM appointment "
-                               "WHERE patient_id = ? AND start >= '2026-11-23' ORDER BY id",
-                     pid)
-        assert rows == [("cancelled", 0), ("booked", 0)]
-        assert _rows(board_db, "SELECT count(*) FROM appointment_event "
+        statuses = rows(board_db, "SELECT status, late_cancellation FROM appointment "
+                                  "WHERE patient_id = ? AND start >= '2026-11-23' ORDER BY id",
+                        pid)
+        assert statuses == [("cancelled", 0), ("booked", 0)]
+        assert rows(board_db, "SELECT count(*) FROM appointment_event "
                                "WHERE reason = 'rescheduled: transport'") == [(1,)]
 
 
@@ -436,7 +430,7 @@ async def test_a_move_to_a_slot_just_taken_changes_nothing_and_keeps_the_reason(
         await settle(pilot)
         assert isinstance(app.screen, BookingScreen)
         assert "That slot was just taken" in screen_text(app)
-        assert _rows(board_db, "SELECT status FROM appointment WHERE patient_id = ? "
+        assert rows(board_db, "SELECT status FROM appointment WHERE patient_id = ? "
                                "AND start >= '2026-11-23'", pid) == [("booked",)]
         assert _slot_lines(app)[0].startswith("Fri 27 Nov  09:30–11:00  Chair 1")
         await pilot.press("enter")
@@ -444,7 +438,7 @@ async def test_a_move_to_a_slot_just_taken_changes_nothing_and_keeps_the_reason(
         assert app.screen.query_one("#move-reason", Input).value == "transport"
         await pilot.press("enter")
         await settle(pilot)
-        assert _rows(board_db, "SELECT status, start FROM appointment WHERE patient_id = ? "
+        assert rows(board_db, "SELECT status, start FROM appointment WHERE patient_id = ? "
                                "AND start >= '2026-11-23' ORDER BY id", pid) == [
             ("cancelled", "2026-11-26 10:00:00"), ("booked", "2026-11-27 09:30:00")]
 
@@ -463,7 +457,7 @@ async def test_cancel_a_late_one_with_a_reason(board_db):
         await pilot.press(*"illness", "enter")
         await settle(pilot)
         assert isinstance(app.screen, BookingScreen)
-        assert _rows(board_db, "SELECT a.status, a.late_cancellation, a.cancel_reason "
+        assert rows(board_db, "SELECT a.status, a.late_cancellation, a.cancel_reason "
                                "FROM appointment a JOIN patient p ON p.id = a.patient_id "
                                "WHERE p.chart_number = 'C-4'") == [("cancelled", 1, "illness")]
         assert "(LATE CANCELLATION)" in _told(app)

@@ -25,17 +25,12 @@ from frontdesk.tui.screens.recall_call import CallScreen
 from frontdesk.tui.screens.register import RegisterScreen
 from frontdesk.tui.screens.series import SeriesScreen
 
-from desk_support import BOARD_NOW, screen_text, settle
+from desk_support import BOARD_NOW, rows, screen_text, settle
 
 
 def _app(db) -> FrontdeskApp:
     return FrontdeskApp(clinic_name="Test Clinic",
                         desk=DeskSettings(staff="anna"))
-
-
-def _rows(db, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def _note_text(app, name: str) -> str:
@@ -64,7 +59,7 @@ async def test_a_last_name_of_only_emoji_is_refused_under_the_field(board_db):
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
         assert "no letter" in _note_text(app, "last_name")
-        assert _rows(board_db, "SELECT count(*) FROM patient WHERE first_name = 'Ana' "
+        assert rows(board_db, "SELECT count(*) FROM patient WHERE first_name = 'Ana' "
                                "AND date_of_birth = '1990-01-02'") == [(0,)]
 
 
@@ -185,7 +180,7 @@ async def test_a_call_logged_at_the_desk_reloads_its_list_once(board_db, monkeyp
         monkeypatch.setattr(ListPager, "size", lambda pager: loads.append(1) or size(pager))
         await pilot.press("l", "2", "enter")  # a call: no answer
         await _wait_for_the_watcher(pilot)
-        assert _rows(board_db, "SELECT count(*) FROM recall_call") == [(1,)]
+        assert rows(board_db, "SELECT count(*) FROM recall_call") == [(1,)]
         assert len(loads) == 1
 
 

@@ -4,7 +4,6 @@ and the patients the caller may already be, shown before anything is saved."""
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 from textual.widgets import Input, Static
@@ -18,7 +17,7 @@ from frontdesk.tui.screens.help import HelpScreen
 from frontdesk.tui.screens.register import DuplicateList, RegisterScreen
 from frontdesk.tui.widgets.detail import DetailPane
 
-from desk_support import screen_text, settle
+from desk_support import rows, screen_text, settle
 
 FIELDS = ("first_name", "last_name", "date_of_birth", "phone", "email")
 
@@ -39,13 +38,8 @@ def _app(db) -> FrontdeskApp:
                         desk=DeskSettings(staff="anna"))
 
 
-def _rows(db, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
 def _count(db) -> int:
-    return _rows(db, "SELECT count(*) FROM patient")[0][0]
+    return rows(db, "SELECT count(*) FROM patient")[0][0]
 
 
 def _input(app, name: str) -> Input:
@@ -114,7 +108,7 @@ async def test_a_new_caller_is_registered_as_written_and_the_desk_opens_them(boa
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         assert _count(board_db) == before + 1
-        (pid, chart, first, last, born, phone, email, phase, key), = _rows(
+        (pid, chart, first, last, born, phone, email, phase, key), = rows(
             board_db, "SELECT id, chart_number, first_name, last_name, date_of_birth, phone, "
                       "email, phase, search_key FROM patient ORDER BY id DESC LIMIT 1")
         assert (first, last, born, phone, email, phase) == (
@@ -142,7 +136,7 @@ async def test_a_one_letter_name_and_no_email_are_kept(board_db, bookings):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
-    assert _rows(board_db, "SELECT first_name, last_name, date_of_birth, phone, email "
+    assert rows(board_db, "SELECT first_name, last_name, date_of_birth, phone, email "
                            "FROM patient ORDER BY id DESC LIMIT 1") == [
         ("X", "Ng", "1950-03-07", "+442079460958", None)]
 
@@ -271,7 +265,7 @@ async def test_all_bad_fields_at_once_keep_their_text_and_the_cursor_goes_to_the
 
 async def test_same_phone_is_shown_and_choosing_them_opens_them_and_registers_nothing(
         board_db, bookings):
-    (ben,), = _rows(board_db, "SELECT id FROM patient WHERE chart_number = 'C-2'")
+    (ben,), = rows(board_db, "SELECT id FROM patient WHERE chart_number = 'C-2'")
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -327,12 +321,12 @@ async def test_same_birth_date_and_a_similar_name_ignores_accents_and_apostrophe
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
-    assert _rows(desk_db, "SELECT last_name FROM patient ORDER BY id DESC LIMIT 1") == [
+    assert rows(desk_db, "SELECT last_name FROM patient ORDER BY id DESC LIMIT 1") == [
         ("Hopper",)]
 
 
 async def test_both_kinds_are_numbered_and_a_number_opens_that_patient(board_db, bookings):
-    (ana,), = _rows(board_db, "SELECT id FROM patient WHERE chart_number = 'C-1'")
+    (ana,), = rows(board_db, "SELECT id FROM patient WHERE chart_number = 'C-1'")
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -370,7 +364,7 @@ async def test_save_anyway_registers_the_caller_as_a_new_patient(board_db, booki
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
     assert _count(board_db) == before + 1
-    (pid, first, last, phone), = _rows(board_db, "SELECT id, first_name, last_name, phone "
+    (pid, first, last, phone), = rows(board_db, "SELECT id, first_name, last_name, phone "
                                                  "FROM patient ORDER BY id DESC LIMIT 1")
     assert (first, last, phone) == ("Ana", "Núñez", "+16502530177")
     assert bookings == [(pid, Phase.INTAKE)]
@@ -403,7 +397,7 @@ async def test_a_form_changed_after_the_duplicates_is_checked_again_not_saved(bo
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)  # no duplicate left: saved at once
     assert _count(board_db) == before + 1
-    assert _rows(board_db, "SELECT phone FROM patient ORDER BY id DESC LIMIT 1") == [
+    assert rows(board_db, "SELECT phone FROM patient ORDER BY id DESC LIMIT 1") == [
         ("+12025550143",)]
 
 
