@@ -19,7 +19,7 @@ from frontdesk import clock
 from frontdesk.db import models as m
 from frontdesk.db.chair_guard import is_chair_taken
 from frontdesk.db.connection import read_snapshot, write_transaction
-from frontdesk.db.queries import (completed_in_phase, holds_chair, holds_patient,
+from frontdesk.db.queries import (agenda_order, completed_in_phase, holds_chair, holds_patient,
                                   holds_patient_day, lock_chairs, lock_patient, on_day,
                                   overlapping)
 from frontdesk.domain import measures, model
@@ -455,25 +455,22 @@ class BoardLine:
     late_cancellation: bool
 
 
+def _in_board_order(day: dt.date, *columns, unfinished_only: bool = False):
+    unfinished = (A.status.in_(sorted(s.value for s in UNFINISHED)),) if unfinished_only else ()
+    return (A.select(*columns).join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
+            .where(on_day(day), *unfinished).order_by(*agenda_order()).tuples())
+
+
 def board_ids(day: dt.date, *, unfinished_only: bool = False) -> list[int]:
     """The day's appointments in board order: start, then chair, then name; only those still
     to see to (booked, arrived, in chair, recovery) when `unfinished_only`."""
-    unfinished = (A.status.in_(sorted(s.value for s in UNFINISHED)),) if unfinished_only else ()
-    query = (A.select(A.id).join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
-             .where(on_day(day), *unfinished)
-             .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
-                       P.search_key, A.id).tuples())
-    return [aid for (aid,) in query]
+    return [aid for (aid,) in _in_board_order(day, A.id, unfinished_only=unfinished_only)]
 
 
 def next_due_id(day: dt.date, now: dt.datetime) -> int | None:
     """The appointment the board opens on: the next patient due (status_flow.next_due)."""
-    rows = (A.select(A.id, A.start, A.status).join(P).switch(A)
-            .join(m.Chair, join_type=JOIN.LEFT_OUTER)
-            .where(on_day(day), A.status.in_(sorted(s.value for s in UNFINISHED)))
-            .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
-                      P.search_key, A.id).tuples())
-    found = [(aid, as_moment(start), Status(status)) for aid, start, status in rows]
+    found = [(aid, as_moment(start), Status(status)) for aid, start, status
+             in _in_board_order(day, A.id, A.start, A.status, unfinished_only=True)]
     index = next_due([(start, status) for _, start, status in found], now)
     return None if index is None else found[index][0]
 

@@ -24,7 +24,7 @@ from peewee import JOIN
 from frontdesk import __version__, clock
 from frontdesk.db import models as m
 from frontdesk.db.connection import read_snapshot
-from frontdesk.db.queries import from_day, on_day
+from frontdesk.db.queries import agenda_order, from_day, on_day
 from frontdesk.domain.errors import NotFound
 from frontdesk.domain.lists import display_name
 from frontdesk.domain.model import STATUS_WORDS, Kind, Status
@@ -84,9 +84,7 @@ def _read(where) -> tuple[str, str, list[_Appointment]]:
             A.select(A.id, A.version, A.start, A.ends_at, A.duration_minutes, A.kind, A.status,
                      m.Chair.name, P.chart_number, P.last_name, P.first_name)
             .join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
-            .where(where, A.status != Status.CANCELLED.value)
-            .order_by(A.start, m.Chair.position.is_null(), m.Chair.position, m.Chair.name,
-                      P.search_key, A.id)
+            .where(where, A.status != Status.CANCELLED.value).order_by(*agenda_order())
             .tuples())
     out = []
     for aid, version, start, ends_at, minutes, kind, status, chair, chart, last, first in rows:
