@@ -37,3 +37,20 @@ def rows(db, sql: str, *args) -> list[tuple]:
     program would)."""
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, args).fetchall()
+
+
+async def open_register_form(pilot):
+    """`a` on the desk: the registration form."""
+    from frontdesk.tui.screens.register import RegisterScreen
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, RegisterScreen)
+    return pilot.app.screen
+
+
+def register_note(app, name: str) -> str:
+    """What the registration form says under a field ("" when nothing)."""
+    from textual.widgets import Static
+    note = app.screen.query_one(f"#reg-{name}-note", Static)
+    return str(note.content) if note.display else ""

@@ -14,7 +14,7 @@ import sqlite3
 
 import pytest
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from frontdesk.config import DeskSettings
 from frontdesk.services import flow
@@ -25,7 +25,7 @@ from frontdesk.tui.screens.recall_call import CallScreen
 from frontdesk.tui.screens.register import RegisterScreen
 from frontdesk.tui.screens.series import SeriesScreen
 
-from desk_support import BOARD_NOW, rows, screen_text, settle
+from desk_support import BOARD_NOW, open_register_form, register_note, rows, screen_text, settle
 
 
 def _app(db) -> FrontdeskApp:
@@ -33,32 +33,19 @@ def _app(db) -> FrontdeskApp:
                         desk=DeskSettings(staff="anna"))
 
 
-def _note_text(app, name: str) -> str:
-    note = app.screen.query_one(f"#reg-{name}-note", Static)
-    return str(note.content) if note.display else ""
-
-
-async def _open_form(pilot) -> RegisterScreen:
-    await settle(pilot)
-    await pilot.press("a")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, RegisterScreen)
-    return pilot.app.screen
-
-
 # --- bug 7: junk and lost input ---------------------------------------------------------------
 
 async def test_a_last_name_of_only_emoji_is_refused_under_the_field(board_db):
     app = _app(board_db)
     async with app.run_test(size=(100, 34)) as pilot:
-        await _open_form(pilot)
+        await open_register_form(pilot)
         for name, value in (("first_name", "Ana"), ("last_name", "😀🎉"),
                             ("date_of_birth", "1990-01-02"), ("phone", "(650) 253-0099")):
             app.screen.query_one(f"#reg-{name}", Input).value = value
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
-        assert "no letter" in _note_text(app, "last_name")
+        assert "no letter" in register_note(app, "last_name")
         assert rows(board_db, "SELECT count(*) FROM patient WHERE first_name = 'Ana' "
                                "AND date_of_birth = '1990-01-02'") == [(0,)]
 
@@ -68,21 +55,21 @@ async def test_a_last_name_of_only_emoji_is_refused_under_the_field(board_db):
 async def test_a_paste_too_long_for_a_field_says_so_under_it(board_db, name):
     app = _app(board_db)
     async with app.run_test(size=(100, 34)) as pilot:
-        await _open_form(pilot)
+        await open_register_form(pilot)
         field = app.screen.query_one(f"#reg-{name}", Input)
         field.focus()
         await pilot.pause()
         field.post_message(events.Paste("x" * 400))
         await settle(pilot)
         assert field.value == ""  # nothing half-taken
-        assert "Not pasted" in _note_text(app, name)
-        assert "400 characters" in _note_text(app, name)
+        assert "Not pasted" in register_note(app, name)
+        assert "400 characters" in register_note(app, name)
 
 
 async def test_a_long_name_pasted_is_taken_and_its_check_says_why_it_is_too_long(board_db):
     app = _app(board_db)
     async with app.run_test(size=(100, 34)) as pilot:
-        await _open_form(pilot)
+        await open_register_form(pilot)
         field = app.screen.query_one("#reg-last_name", Input)
         field.focus()
         await pilot.pause()
@@ -91,7 +78,7 @@ async def test_a_long_name_pasted_is_taken_and_its_check_says_why_it_is_too_long
         assert field.value == "Núñez-" * 25
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "longer than 100 characters" in _note_text(app, "last_name")
+        assert "longer than 100 characters" in register_note(app, "last_name")
 
 
 async def test_a_note_too_long_for_a_call_is_refused_with_a_notification(board_db):

@@ -17,7 +17,7 @@ from frontdesk.tui.screens.help import HelpScreen
 from frontdesk.tui.screens.register import DuplicateList, RegisterScreen
 from frontdesk.tui.widgets.detail import DetailPane
 
-from desk_support import rows, screen_text, settle
+from desk_support import open_register_form, rows, screen_text, settle
 
 FIELDS = ("first_name", "last_name", "date_of_birth", "phone", "email")
 
@@ -59,14 +59,6 @@ def _values(app) -> dict[str, str]:
     return {name: _input(app, name).value for name in FIELDS}
 
 
-async def _open_form(pilot) -> RegisterScreen:
-    await settle(pilot)
-    await pilot.press("a")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, RegisterScreen)
-    return pilot.app.screen
-
-
 async def _type(pilot, text: str) -> None:
     """Keys as typed; characters with no key of their own (’) pasted in."""
     for char in text:
@@ -97,7 +89,7 @@ async def test_a_new_caller_is_registered_as_written_and_the_desk_opens_them(boa
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_form(pilot)
+        await open_register_form(pilot)
         await _fill(pilot, first_name="José", last_name="Núñez-O’Brien",
                     date_of_birth="4/15/91", phone="650 253-0199", email="jose@example.com")
         # after the fields were left: the phone the desk's way, the date of birth read back
@@ -129,7 +121,7 @@ async def test_a_new_caller_is_registered_as_written_and_the_desk_opens_them(boa
 async def test_a_one_letter_name_and_no_email_are_kept(board_db, bookings):
     app = _app(board_db)
     async with app.run_test(size=(120, 30)) as pilot:
-        await _open_form(pilot)
+        await open_register_form(pilot)
         await _fill(pilot, first_name="X", last_name="Ng", date_of_birth="March 7 1950",
                     phone="+44 20 7946 0958")
         assert _input(app, "phone").value == "+44 20 7946 0958"  # abroad: international
@@ -147,7 +139,7 @@ async def test_the_search_fills_the_form(board_db, bookings):
         await settle(pilot)
         await pilot.press("slash", *"Grace Hopper", "enter")
         await settle(pilot)
-        screen = await _open_form(pilot)
+        screen = await open_register_form(pilot)
         assert _values(app) == {"first_name": "Grace", "last_name": "Hopper",
                                 "date_of_birth": "", "phone": "", "email": ""}
         assert screen.focused is _input(app, "date_of_birth")  # the first field to type
@@ -197,7 +189,7 @@ async def test_every_field_is_checked_and_its_problem_shown_under_it(board_db):
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_form(pilot)
+        await open_register_form(pilot)
         for name, text, problem, reading in CASES:
             keep_bad = "last_name" if name == "first_name" else "first_name"
             values = {"first_name": "Ann", "last_name": "Lee", "date_of_birth": "1950-01-02",
@@ -230,7 +222,7 @@ async def test_all_bad_fields_at_once_keep_their_text_and_the_cursor_goes_to_the
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_form(pilot)
+        screen = await open_register_form(pilot)
         await _fill(pilot, first_name="", last_name="O’Brien", date_of_birth="2027-01-05",
                     phone="555-12", email="siobhan@")
         typed = _values(app)
@@ -269,7 +261,7 @@ async def test_same_phone_is_shown_and_choosing_them_opens_them_and_registers_no
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_form(pilot)
+        screen = await open_register_form(pilot)
         await _fill(pilot, first_name="Maria", last_name="Lopez", date_of_birth="1990-01-01",
                     phone="650.253.0001")
         await pilot.press("ctrl+s")
@@ -295,7 +287,7 @@ async def test_same_birth_date_and_a_similar_name_ignores_accents_and_apostrophe
         desk_db, bookings):
     app = _app(desk_db)
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await _open_form(pilot)
+        screen = await open_register_form(pilot)
         # Siobhán O'Brien (C-1002) was written with a straight apostrophe and an accent
         await _fill(pilot, first_name="Siobhan", last_name="O’Brien",
                     date_of_birth="1/31/1970", phone="(212) 555-0143")
@@ -330,7 +322,7 @@ async def test_both_kinds_are_numbered_and_a_number_opens_that_patient(board_db,
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_form(pilot)
+        screen = await open_register_form(pilot)
         # Ben Okafor's phone, Ana Núñez's birthday and name (no accents)
         await _fill(pilot, first_name="ana", last_name="NUNEZ", date_of_birth="1984-03-07",
                     phone="6502530001")
@@ -353,7 +345,7 @@ async def test_save_anyway_registers_the_caller_as_a_new_patient(board_db, booki
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_form(pilot)
+        screen = await open_register_form(pilot)
         await _fill(pilot, first_name="Ana", last_name="Núñez", date_of_birth="1984-03-07",
                     phone="650 253 0177")
         await pilot.press("ctrl+s")
@@ -375,7 +367,7 @@ async def test_a_form_changed_after_the_duplicates_is_checked_again_not_saved(bo
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_form(pilot)
+        screen = await open_register_form(pilot)
         await _fill(pilot, first_name="Maria", last_name="Lopez", date_of_birth="1990-01-01",
                     phone="650.253.0001")
         await pilot.press("ctrl+s")
@@ -407,7 +399,7 @@ async def test_esc_warns_once_when_something_was_typed_then_cancels(board_db, bo
     app = _app(board_db)
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_form(pilot)
+        screen = await open_register_form(pilot)
         await pilot.press(*"Maria")
         await pilot.press("escape")
         await settle(pilot)
@@ -417,7 +409,7 @@ async def test_esc_warns_once_when_something_was_typed_then_cancels(board_db, bo
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         # an untouched form goes at once
-        await _open_form(pilot)
+        await open_register_form(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
@@ -427,7 +419,7 @@ async def test_esc_warns_once_when_something_was_typed_then_cancels(board_db, bo
 async def test_f1_lists_the_forms_keys(board_db):
     app = _app(board_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open_form(pilot)
+        await open_register_form(pilot)
         await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
@@ -448,7 +440,7 @@ async def test_a_database_failure_keeps_the_form(board_db, monkeypatch):
     monkeypatch.setattr(register_module, "register", broken)
     app = _app(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_form(pilot)
+        screen = await open_register_form(pilot)
         await _fill(pilot, first_name="Maria", last_name="Lopez", date_of_birth="1990-01-01",
                     phone="202 555 0143")
         typed = _values(app)
