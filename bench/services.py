@@ -11,7 +11,7 @@ from typing import Callable
 
 from frontdesk import clock
 from frontdesk.domain.errors import DomainError
-from frontdesk.services import booking, calendar, census
+from frontdesk.services import booking, calendar, census, flow
 from frontdesk.services.clinic import close_clinic, open_clinic
 from frontdesk.services.patients import Filter, ListPager, ListQuery, filter_counts
 
@@ -54,6 +54,15 @@ def _plan_series(patient: int):
                                              dt.time(9))
 
 
+def _board():
+    """What the board's two workers ask for when it opens on the day."""
+    now = dt.datetime.combine(TODAY, dt.time(11, 0))
+    ids = flow.board_ids(TODAY)
+    due = flow.next_due_id(TODAY, now)
+    start = ids.index(due) // PAGE * PAGE if due in ids else 0
+    return flow.board_lines(ids[start:start + PAGE], TODAY), flow.board_summary(TODAY, now, 15)
+
+
 def calls() -> dict[str, Callable[[], object]]:
     """Each figure's service call, as the screen's worker makes it."""
     start = dt.datetime.combine(BOOKING_DAY, dt.time(8, 0))
@@ -65,6 +74,9 @@ def calls() -> dict[str, Callable[[], object]]:
         "filter counts (the five buttons)": lambda: filter_counts(TODAY),
         "census of a day": lambda: census.census(TODAY),
         "census of 30 days (census_range)": lambda: list(census.census_range(first_day, TODAY)),
+        "census trend, 30 days": lambda: census.trend(TODAY),
+        "census trend, 12 weeks": lambda: census.weekly_trend(TODAY),
+        "the day's board: ids, next due, first page, counts": _board,
         "day agenda": lambda: calendar.day_agenda(TODAY),
         "month day counts": lambda: calendar.day_counts(*_month()),
         "next 5 free slots": lambda: booking.find_slots("infusion", start, 5),
@@ -78,6 +90,7 @@ TARGETS = {
     "month day counts": (at_most(20, "ms"),),
     "next 5 free slots": (growth_at_most(2.0),),
     "series preview of 6": (at_most(30, "ms"),),
+    "the day's board: ids, next due, first page, counts": (at_most(100, "ms"),),
 }
 
 
