@@ -109,6 +109,20 @@ def test_day_counts_keep_to_the_range(db_path):
                for day in day_counts(D(2026, 11, 1), D(2026, 12, 31)))
 
 
+def test_day_counts_of_a_long_range_are_asked_a_few_days_at_a_time(db_path, monkeypatch):
+    """Each day is counted on its own; a range longer than one statement holds is asked in
+    parts, and the parts add up to the same answer."""
+    from frontdesk.services import calendar
+    build_week()
+    whole = day_counts(D(2026, 1, 1), D(2027, 12, 31))  # 730 days: 12 statements
+    assert whole == day_counts(D(2026, 11, 1), D(2026, 12, 31))
+    monkeypatch.setattr(calendar, "DAYS_PER_QUERY", 3)
+    assert day_counts(D(2026, 11, 20), D(2026, 12, 2)) == {
+        D(2026, 11, 22): 1, MONDAY: 7, D(2026, 11, 24): 2, D(2026, 11, 30): 1,
+        D(2026, 12, 1): 1}
+    assert day_counts(MONDAY, MONDAY - dt.timedelta(days=1)) == {}  # an empty range
+
+
 def test_day_counts_of_an_empty_clinic(db_path):
     assert day_counts(D(2026, 11, 1), D(2026, 11, 30)) == {}
     assert day_agenda(MONDAY) == []
@@ -204,6 +218,9 @@ def test_calendar_on_postgres(postgres_db):
     build_week()
     assert day_counts(D(2026, 11, 1), D(2026, 11, 30)) == {
         D(2026, 11, 22): 1, MONDAY: 7, D(2026, 11, 24): 2, D(2026, 11, 30): 1}
+    assert day_counts(D(2026, 1, 1), D(2026, 12, 31)) == {  # in parts
+        D(2026, 11, 22): 1, MONDAY: 7, D(2026, 11, 24): 2, D(2026, 11, 30): 1,
+        D(2026, 12, 1): 1}
     assert [(line.start.time(), line.chair, line.chart) for line in day_agenda(MONDAY)] == [
         (dt.time(8), "A-side", "C-6"), (dt.time(9), "Chair 1", "C-1"),
         (dt.time(9), "Chair 1", "C-2"), (dt.time(9), "Chair 2", "C-6"),
