@@ -151,6 +151,13 @@ def phase_as_of(day: dt.date):
     return phase, fn.COALESCE(first_change_after(began), P.phase_since)
 
 
+def changed_after(day: dt.date):
+    """The patient of every phase change after the end of `day`: only for these patients
+    does phase_as_of(day) differ from the stored columns."""
+    change = m.PhaseChange
+    return change.select(change.patient).where(change.at >= start_of_next_day(day))
+
+
 # --- order --------------------------------------------------------------------------------------
 
 def agenda_order() -> tuple:

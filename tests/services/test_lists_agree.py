@@ -62,10 +62,10 @@ def histories(draw, base: dt.date, registered_on: dt.date):
 
 
 @st.composite
-def clinics(draw):
+def clinics(draw, bases=AS_OF_DATES):
     """(patients, as_of): as of today, or a day before or after it, whose history reaches
     past it or not."""
-    base = draw(st.sampled_from(AS_OF_DATES))
+    base = draw(st.sampled_from(bases))
     patients = []
     for n in range(draw(st.integers(1, 12))):
         registered_on = base + dt.timedelta(days=draw(_day_offsets()))
@@ -143,6 +143,27 @@ def test_sql_lists_agree_with_the_rules(any_db, clinic):
     patients, as_of = clinic
     _store(patients)
     assert desk_lists(as_of) == compute_lists(patients, as_of)
+
+
+@examples(60)
+@given(clinic=clinics(bases=[d for d in AS_OF_DATES if d < TODAY]))
+def test_lists_agree_whichever_way_a_past_day_reads_the_phase_history(any_db, clinic):
+    """As of a past day the phase comes from the stored columns for the patients the history
+    did not change since, and from the history for the others: named in the query when they
+    are few, or the history read for everyone when they are many. Every way agrees."""
+    from frontdesk.services import lists
+    patients, as_of = clinic
+    _store(patients)
+    expected = compute_lists(patients, as_of)
+    sizes = {name: len(getattr(expected, name)) for name in
+             ("mid_stabilization", "due_for_maintenance", "not_seen_over_a_month")}
+    few = lists.FEW_CHANGED
+    try:
+        for lists.FEW_CHANGED in (0, 1, few):
+            assert lists.desk_lists(as_of) == expected
+            assert lists.list_sizes(as_of) == sizes
+    finally:
+        lists.FEW_CHANGED = few
 
 
 def test_agreement_is_not_vacuous(db_path):

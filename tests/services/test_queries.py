@@ -95,3 +95,30 @@ def test_completed_in_phase(generated):
             assert selected(q.completed_in_phase(since, by)) == {
                 r[0] for r in rows if r[1] == "infusion" and r[2] == "completed"
                 and r[4].date() >= since and (by is None or r[4].date() <= by)}
+
+
+def test_changed_after(any_db):
+    """The patients whose history has a change dated after the day: the only ones whose
+    phase as of the day is not the stored one (domain.phases.phase_in_history)."""
+    rng = random.Random(3)
+    now = dt.datetime(2026, 11, 1, 12)
+    changes = []
+    with write_transaction():
+        staff = m.Staff.create(username="gen", created_at=now).id
+        for n in range(12):
+            pid = m.Patient.create(chart_number=f"H-{n}", first_name="H", last_name="H",
+                                   date_of_birth=D(1980, 1, 1), phone="+16502530000",
+                                   phase="maintenance", phase_since=D(2026, 1, 1),
+                                   registered_on=D(2026, 1, 1), created_at=now,
+                                   updated_at=now).id
+            for _ in range(rng.randrange(0, 4)):
+                at = dt.datetime.combine(FIRST, dt.time()) + dt.timedelta(
+                    minutes=rng.choice([-1, 0, 1, 9 * 60, 24 * 60 - 1, 24 * 60,
+                                        rng.randrange(-3 * 24 * 60, 4 * 24 * 60)]))
+                m.PhaseChange.create(patient=pid, at=at, staff=staff, from_phase="intake",
+                                     to_phase="maintenance")
+                changes.append((pid, at))
+    for day in (FIRST + dt.timedelta(days=n) for n in range(-4, 5)):
+        assert {pid for (pid,) in q.changed_after(day).tuples()} == {
+            pid for pid, at in changes if at.date() > day}
+    assert {pid for pid, at in changes if at.date() > FIRST} != set()
