@@ -30,8 +30,9 @@ from frontdesk.domain.search import SearchTerms
 from frontdesk.domain.validation import format_phone
 from frontdesk.services import audit, recall
 from frontdesk.db.dialect import as_day, as_moment
-from frontdesk.services.lists import (completed_in_phase, last_completed_infusion, members,
-                                      next_booked, phase_as_of, seen_by)
+from frontdesk.services.lists import (Standing, completed_in_phase, day_reader, due_reader,
+                                      fetch, last_completed_infusion, members, next_booked,
+                                      phase_as_of, seen_by)
 
 P = m.Patient
 A = m.Appointment
@@ -91,32 +92,44 @@ def _appointments_on(day: dt.date, *columns):
     return A.select(*columns).where(queries.on_day(day), A.status != Status.CANCELLED.value)
 
 
-def _conditions(q: ListQuery, *, walk_names: bool = False) -> list:
+_LISTS = (Filter.MID_STABILIZATION, Filter.DUE_FOR_MAINTENANCE, Filter.NOT_SEEN)
+
+
+def _conditions(q: ListQuery, *, walk_names: bool = False,
+                standing: Standing | None = None) -> list:
+    """`standing`: phase_as_of(q.as_of), when the caller has it already."""
     if q.searching:
         return [search_index.matching(q.search, walk_names=walk_names)]
     if q.hide_called_on is not None:
-        return [*_conditions(replace(q, hide_called_on=None)),
+        return [*_conditions(replace(q, hide_called_on=None), standing=standing),
                 P.id.not_in(recall.called_on(q.hide_called_on))]
-    if q.filter in (Filter.MID_STABILIZATION, Filter.DUE_FOR_MAINTENANCE, Filter.NOT_SEEN):
-        return members(q.filter.value, q.as_of)
+    if q.filter in _LISTS:
+        return members(q.filter.value, q.as_of, standing)
     if q.filter == Filter.DAY:
         return [P.id.in_(_appointments_on(q.as_of, A.patient))]
     return []
 
 
-def count(q: ListQuery) -> int:
+def count(q: ListQuery, standing: Standing | None = None) -> int:
     if q.searching:
         return search_index.count(q.search)
-    conditions = _conditions(q)
-    query = P.select(fn.COUNT(SQL("*")))  # COUNT(*): SQLite counts the table without reading rows
-    return (query.where(*conditions) if conditions else query).scalar()
+    if q.filter == Filter.DAY and q.hide_called_on is None:
+        # the day's patients from the day's index entries alone (every appointment's patient
+        # exists: a foreign key)
+        return _appointments_on(q.as_of, fn.COUNT(A.patient.distinct())).scalar()
+    with read_snapshot():  # the phase as of a past day is asked in two steps
+        conditions = _conditions(q, standing=standing)
+        # COUNT(*): SQLite counts the table without reading rows
+        query = P.select(fn.COUNT(SQL("*")))
+        return (query.where(*conditions) if conditions else query).scalar()
 
 
 def filter_counts(as_of: dt.date) -> dict[Filter, int]:
     """Every filter's size as of a date, from one snapshot (the lists' sizes equal
     `frontdesk lists`)."""
     with read_snapshot():
-        return {f: count(ListQuery(as_of, f)) for f in Filter}
+        standing = phase_as_of(as_of)
+        return {f: count(ListQuery(as_of, f), standing) for f in Filter}
 
 
 def ordered_ids(q: ListQuery) -> list[int]:
@@ -126,34 +139,41 @@ def ordered_ids(q: ListQuery) -> list[int]:
     if q.by_name:
         raise ValueError("lists sorted by name page by keyset; use rows_after")
     if q.filter == Filter.DUE_FOR_MAINTENANCE:
-        _, phase_since = phase_as_of(q.as_of)
-        query = (P.select(P.id, P.chart_number, phase_since, P.maintenance_interval_months,
-                          last_completed_infusion(q.as_of).alias("last"))
-                 .where(*_conditions(q)).tuples())
-        due = [(rules.due_on(last_infusion=as_day(last), interval_months=months,
-                             phase_since=as_day(since)), chart, pid)
-               for pid, chart, since, months, last in query]
-        return [pid for _, _, pid in sorted(due)]
+        with read_snapshot():
+            standing = phase_as_of(q.as_of)
+            query = P.select(P.id, P.chart_number, standing[1], P.maintenance_interval_months,
+                             last_completed_infusion(q.as_of)
+                             ).where(*_conditions(q, standing=standing))
+            rows = fetch(query)
+        day, due_on = day_reader(), due_reader()
+        due = [(due_on(day(last), months, day(since)), chart, pid)
+               for pid, chart, since, months, last in rows]
+        due.sort()
+        return [pid for _, _, pid in due]
     if q.filter == Filter.NOT_SEEN:
-        last_seen = seen_by(q.as_of).select(fn.MAX(A.start))
-        query = (P.select(P.id, P.chart_number, last_seen.alias("last_seen"))
-                 .where(*_conditions(q)).tuples())
-        unseen = [(last is not None, as_day(last) or dt.date.min, chart, pid)
-                  for pid, chart, last in query]
-        return [row[-1] for row in sorted(unseen)]
+        with read_snapshot():
+            standing = phase_as_of(q.as_of)
+            query = P.select(P.id, P.chart_number, seen_by(q.as_of).select(fn.MAX(A.start))
+                             ).where(*_conditions(q, standing=standing))
+            rows = fetch(query)
+        day, never = day_reader(), (False, dt.date.min)
+        unseen = [((True, day(last)) if last is not None else never, chart, pid)
+                  for pid, chart, last in rows]
+        unseen.sort()
+        return [pid for _, _, pid in unseen]
     first = fn.MIN(A.start)
     query = (_appointments_on(q.as_of, A.patient, first).join(P)
-             .group_by(A.patient, P.search_key).order_by(first, P.search_key, A.patient)
-             .tuples())
-    return [pid for pid, _ in query]
+             .group_by(A.patient, P.search_key).order_by(first, P.search_key, A.patient))
+    return [pid for pid, _ in fetch(query)]
 
 
 # --- what each row shows --------------------------------------------------------------------
 
 def _row_query(as_of: dt.date):
     """Each patient's row as of the date: the phase and phase_since in force at its end (a
-    patient registered later shows the earliest phase the history knows)."""
-    phase, since = phase_as_of(as_of)
+    patient registered later shows the earliest phase the history knows). For a few patients
+    at a time (a page, one patient's detail)."""
+    phase, since = phase_as_of(as_of, few=True)
     infusion = A.kind == Kind.INFUSION.value
     return P.select(
         P.id, P.chart_number, P.last_name, P.first_name, phase.alias("phase"),
