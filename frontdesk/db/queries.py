@@ -16,8 +16,9 @@ from frontdesk.db import models as m
 from frontdesk.db.dialect import day_of, for_update, lock_rows
 from frontdesk.domain.dates import start_of_day, start_of_next_day
 from frontdesk.domain.errors import NotFound
-from frontdesk.domain.model import (FREES_CHAIR, FREES_PATIENT, KINDS_NEEDING_CHAIR,
-                                    KINDS_ONE_A_DAY, SEEN_STATUSES, Kind, Status)
+from frontdesk.domain.model import (DURATION_RANGE, FREES_CHAIR, FREES_PATIENT,
+                                    KINDS_NEEDING_CHAIR, KINDS_ONE_A_DAY, SEEN_STATUSES, Kind,
+                                    Status)
 
 A = m.Appointment
 P = m.Patient
@@ -63,6 +64,21 @@ def overlapping(start: dt.datetime, ends: dt.datetime):
     return (A.start < ends) & (A.ends_at > start) & (A.start > start - LONGEST_APPOINTMENT)
 
 
+#: The longest length a booking can have (DURATION_RANGE), in minutes.
+LONGEST_BOOKED_MINUTES = DURATION_RANGE.stop - 1
+
+
+def overlapping_few(start: dt.datetime, ends: dt.datetime):
+    """overlapping(start, ends), reading only rows that can match: an appointment that began
+    more than LONGEST_BOOKED_MINUTES before `start` reaches it only if it lasts longer than
+    that (ends_at is start + duration), which the day index's duration column tells without
+    reading the row. overlapping alone reads every row of the day before `start` (a whole
+    day of a chain's chairs) to look at its ends_at."""
+    longest = dt.timedelta(minutes=LONGEST_BOOKED_MINUTES)
+    return overlapping(start, ends) & ((A.start > start - longest)
+                                       | (A.duration_minutes > LONGEST_BOOKED_MINUTES))
+
+
 # --- what an appointment holds ----------------------------------------------------------------
 
 def uses_chair_time():
@@ -100,6 +116,15 @@ def completed_in_phase(since, by: dt.date | None = None):
     phase_as_of) on, and up to the end of `by` when given: DOMAIN.md's k."""
     where = completed_infusions() & from_day(since)
     return where & by_end_of(by) if by is not None else where
+
+
+# --- chairs -----------------------------------------------------------------------------------
+
+def active_chairs():
+    """The chairs in service (id, name), in the clinic's order: the order the first free
+    chair is chosen in."""
+    return (m.Chair.select(m.Chair.id, m.Chair.name).where(m.Chair.active)
+            .order_by(m.Chair.position, m.Chair.name))
 
 
 # --- locks ------------------------------------------------------------------------------------
