@@ -4,7 +4,7 @@ closed days, each placed in a free chair on its day or moved to the next free ti
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import islice
@@ -77,6 +77,12 @@ def planned_dates(pattern: Pattern, first: dt.date, count: int,
     return dates
 
 
+def latest_day(dates: Sequence[dt.date]) -> dt.date:
+    """No date of a series planned on `dates` is placed after this day (plan_series: each
+    moves at most MAX_SHIFT_DAYS past its date or the day after the one before)."""
+    return dates[-1] + dt.timedelta(days=(MAX_SHIFT_DAYS + 1) * len(dates))
+
+
 @dataclass(frozen=True)
 class SeriesItem:
     planned: dt.date
@@ -85,12 +91,13 @@ class SeriesItem:
 
 
 def plan_series(dates: Sequence[dt.date], preferred: dt.time, settings: ClinicSettings,
-                free_on: Callable[[dt.date], Sequence[Slot]],
+                free_from: Callable[[dt.date, dt.time], Iterable[Slot]],
                 infusion_days: Collection[dt.date] = ()) -> list[SeriesItem]:
     """Place each date: the first free start at or after `preferred` that day, else the
     day's first free start; a full day moves to the next open day after the series' previous
     infusion (one infusion a day: `infusion_days`, the days the patient already has one, are
-    full too). `free_on(day)` lists the day's free slots in time order."""
+    full too). `free_from(day, earliest)` gives the day's free slots from `earliest` on in
+    time order; only the first is taken, so it may find them lazily."""
     items: list[SeriesItem] = []
     previous: dt.date | None = None
     for planned in dates:
@@ -99,9 +106,9 @@ def plan_series(dates: Sequence[dt.date], preferred: dt.time, settings: ClinicSe
         placed = None
         for _ in range(MAX_SHIFT_DAYS + 1):
             if settings.is_open_on(day) and day not in infusion_days:
-                slots = free_on(day)
-                placed = next((s for s in slots if s.start.time() >= preferred),
-                              slots[0] if slots else None)
+                placed = _first(free_from(day, preferred))
+                if placed is None:  # nothing from `preferred` on: the day's first, earlier
+                    placed = _first(free_from(day, dt.time.min))
                 if placed is not None:
                     break
             day += dt.timedelta(days=1)
@@ -120,3 +127,7 @@ def plan_series(dates: Sequence[dt.date], preferred: dt.time, settings: ClinicSe
         previous = placed.day
         items.append(SeriesItem(planned, placed, note))
     return items
+
+
+def _first(slots: Iterable[Slot]) -> Slot | None:
+    return next(iter(slots), None)

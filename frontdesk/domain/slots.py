@@ -10,9 +10,10 @@ is only where the finder looks. Intervals are half-open: [start, end).
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import TypeVar
 
 from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.errors import Conflict
@@ -21,6 +22,7 @@ from frontdesk.domain.model import intervals_overlap
 START_STEP_MINUTES = 15
 
 Interval = tuple[dt.datetime, dt.datetime]
+Chair = TypeVar("Chair", bound=Hashable)
 
 
 @dataclass(frozen=True, order=True)
@@ -41,21 +43,6 @@ class SlotTaken(Conflict):
     def __init__(self, message: str, alternatives: tuple[Slot, ...] = ()) -> None:
         super().__init__(message)
         self.alternatives = alternatives
-
-
-class ChairTimes:
-    """One chair's taken intervals, sorted; they never overlap each other (the database
-    guards that), so the one starting last before an end is the only one that can reach
-    past a start."""
-
-    def __init__(self, taken: Iterable[Interval]) -> None:
-        ordered = sorted(taken)
-        self._starts = [s for s, _ in ordered]
-        self._ends = [e for _, e in ordered]
-
-    def is_free(self, start: dt.datetime, end: dt.datetime) -> bool:
-        before = bisect_left(self._starts, end)  # intervals that start before `end`
-        return before == 0 or self._ends[before - 1] <= start
 
 
 def fits_hours(settings: ClinicSettings, start: dt.datetime, end: dt.datetime) -> bool:
@@ -87,6 +74,60 @@ def grid_starts(settings: ClinicSettings, length_minutes: int, after: dt.datetim
         day += dt.timedelta(days=1)
 
 
+def patient_starts(settings: ClinicSettings, length_minutes: int, after: dt.datetime,
+                   last_day: dt.date, *, patient_taken: Iterable[Interval] = (),
+                   patient_days: Collection[dt.date] = ()) -> Iterator[dt.datetime]:
+    """The grid starts (grid_starts) the patient can take: none on a day in `patient_days`
+    (one infusion a day), none meeting one of `patient_taken` (their own appointments)."""
+    length = dt.timedelta(minutes=length_minutes)
+    patient = sorted(patient_taken)
+    for start in grid_starts(settings, length_minutes, after, last_day):
+        if start.date() in patient_days:
+            continue
+        end = start + length
+        if any(intervals_overlap(start, end, s, e) for s, e in patient):
+            continue
+        yield start
+
+
+def first_free_chairs(starts: Sequence[dt.datetime], length: dt.timedelta,
+                      chairs: Sequence[Chair],
+                      taken: Iterable[tuple[Chair, dt.datetime, dt.datetime]]
+                      ) -> list[Chair | None]:
+    """For each of `starts` (in time order), the first chair in `chairs` order that nothing
+    in `taken` (chair, start, end) holds during [start, start + length); None when every
+    chair is held then. `taken` must hold every interval of those chairs that reaches into
+    [starts[0], starts[-1] + length); intervals of chairs not in `chairs` (retired) count
+    for nothing.
+
+    One sweep through time: an interval counts against its chair from the first start it
+    reaches to the last, and each start's chair is the first whose count is zero, found by
+    one scan in C. The work is the intervals read plus that scan, not a chair-by-chair test
+    of every start. A chair is anything hashable: its name, or its id."""
+    if any(b < a for a, b in zip(starts, starts[1:])):
+        raise ValueError("starts must be in time order")
+    rank = {name: n for n, name in enumerate(chairs)}
+    spans = [(s, e, rank[c]) for c, s, e in taken if c in rank]
+    entering = sorted(spans, key=itemgetter(0))
+    leaving = sorted(spans, key=itemgetter(1))
+    held = [0] * len(chairs)  # how many intervals hold each chair at the start looked at
+    n_in = n_out = 0
+    found: list[Chair | None] = []
+    for start in starts:
+        end = start + length
+        while n_in < len(entering) and entering[n_in][0] < end:
+            held[entering[n_in][2]] += 1
+            n_in += 1
+        while n_out < len(leaving) and leaving[n_out][1] <= start:
+            held[leaving[n_out][2]] -= 1  # it began before `end` too, so it was counted
+            n_out += 1
+        try:
+            found.append(chairs[held.index(0)])
+        except ValueError:
+            found.append(None)
+    return found
+
+
 def free_slots(settings: ClinicSettings, length_minutes: int, after: dt.datetime,
                last_day: dt.date, *, chairs: Sequence[str] | None,
                chair_taken: Mapping[str, Iterable[Interval]],
@@ -99,20 +140,17 @@ def free_slots(settings: ClinicSettings, length_minutes: int, after: dt.datetime
     `patient_days` the days the patient may have no other of this kind (one infusion a day).
     """
     length = dt.timedelta(minutes=length_minutes)
-    patient = sorted(patient_taken)
-    times = {name: ChairTimes(chair_taken.get(name, ())) for name in chairs or ()}
-    for start in grid_starts(settings, length_minutes, after, last_day):
-        if start.date() in patient_days:
-            continue
-        end = start + length
-        if any(intervals_overlap(start, end, s, e) for s, e in patient):
-            continue
-        if chairs is None:
-            yield Slot(start, end, None)
-            continue
-        chair = next((name for name in chairs if times[name].is_free(start, end)), None)
-        if chair is not None:
-            yield Slot(start, end, chair)
+    starts = list(patient_starts(settings, length_minutes, after, last_day,
+                                 patient_taken=patient_taken, patient_days=patient_days))
+    if chairs is None:
+        chosen: Sequence[str | None] = [None] * len(starts)
+    else:
+        taken = [(name, s, e) for name, intervals in chair_taken.items()
+                 for s, e in intervals]
+        chosen = first_free_chairs(starts, length, chairs, taken)
+    for start, chair in zip(starts, chosen):
+        if chairs is None or chair is not None:
+            yield Slot(start, start + length, chair)
 
 
 def spread(slots: Iterable[Slot], count: int, *, min_gap_minutes: int = 60,

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 from peewee import IntegrityError, fn
 
@@ -21,9 +23,9 @@ from frontdesk.db import models as m
 from frontdesk.db.chair_guard import is_chair_taken
 from frontdesk.db.connection import read_snapshot, write_transaction
 from frontdesk.db.dialect import as_moment
-from frontdesk.db.queries import (completed_in_phase, from_day, holds_chair, holds_patient,
-                                  holds_patient_day, in_days, lock_chairs, lock_patient,
-                                  overlapping)
+from frontdesk.db.queries import (active_chairs, completed_in_phase, from_day, holds_chair,
+                                  holds_patient, holds_patient_day, in_days, lock_chairs,
+                                  lock_patient, overlapping, overlapping_few)
 from frontdesk.domain import series as series_rules
 from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.dates import start_of_day, start_of_next_day
@@ -32,10 +34,11 @@ from frontdesk.domain.lists import display_name
 from frontdesk.domain.model import (DURATION_RANGE, KINDS_NEEDING_CHAIR, KINDS_ONE_A_DAY, Kind,
                                     Phase, Status, end_of)
 from frontdesk.domain.series import Pattern, SeriesItem, plan_series, planned_dates
-from frontdesk.domain.slots import Interval, Slot, SlotTaken, fits_hours, free_slots
+from frontdesk.domain.slots import (Interval, Slot, SlotTaken, first_free_chairs, fits_hours,
+                                    patient_starts)
 from frontdesk.domain.validation import parse_kind
 from frontdesk.services import audit
-from frontdesk.services.clinic import active_chair_names, clinic_settings
+from frontdesk.services.clinic import clinic_settings
 from frontdesk.services.flow import (BoardLine, StatusChange, appointment_line, board_lines,
                                     set_status)
 
@@ -66,16 +69,40 @@ def hours_text(settings: ClinicSettings) -> str:
 
 # --- what is taken ------------------------------------------------------------------------------
 
-def _chair_taken(first: dt.datetime, last: dt.datetime,
-                 exclude: int | None = None) -> dict[str, list[Interval]]:
-    """Each chair's appointments holding it that reach into [first, last)."""
-    query = (A.select(m.Chair.name, A.start, A.ends_at).join(m.Chair)
-             .where(holds_chair(), overlapping(first, last)))
+def _active_chairs() -> dict[int, str]:
+    """The chairs in service, id to name, in the clinic's order (a chain has a thousand: read
+    as the driver gives them)."""
+    return dict(m.database.execute(active_chairs()))
+
+
+def _chair_rows(first: dt.datetime, last: dt.datetime,
+                exclude: int | None = None) -> list[tuple[int, dt.datetime, dt.datetime]]:
+    """(chair id, start, end) of each appointment holding a chair that reaches into [first,
+    last). At a chain's size this is thousands of rows a search: they are read as the driver
+    gives them, each distinct moment parsed once (they sit on a grid), not through peewee's
+    conversion of every value."""
+    query = A.select(A.chair, A.start, A.ends_at).where(holds_chair(),
+                                                        overlapping_few(first, last))
     if exclude is not None:
         query = query.where(A.id != exclude)
-    taken: dict[str, list[Interval]] = defaultdict(list)
-    for chair, start, ends in query.tuples():
-        taken[chair].append((as_moment(start), as_moment(ends)))
+    moments: dict[object, dt.datetime] = {}
+
+    def moment(value) -> dt.datetime:
+        parsed = moments.get(value)
+        if parsed is None:
+            parsed = moments[value] = as_moment(value)
+        return parsed
+
+    return [(chair, moment(start), moment(ends))
+            for chair, start, ends in m.database.execute(query)]
+
+
+def _chair_taken(first: dt.datetime, last: dt.datetime,
+                 exclude: int | None = None) -> dict[int, list[Interval]]:
+    """Each chair's appointments holding it that reach into [first, last), by chair id."""
+    taken: dict[int, list[Interval]] = defaultdict(list)
+    for chair, start, ends in _chair_rows(first, last, exclude):
+        taken[chair].append((start, ends))
     return taken
 
 
@@ -106,59 +133,93 @@ def _patient_days(patient_id: int | None, kind: Kind, first: dt.date, last: dt.d
 
 # --- free slots ---------------------------------------------------------------------------------
 
+#: Grid starts looked at in one read of chair time: a search reads the chairs' taken time
+#: for its first starts only, then for twice as many at a time up to this (16 days of 15
+#: minutes from 08:00 to 18:00), so a chain's few next slots read a few hours of its chairs.
+MAX_STARTS_A_READ = 16 * 40
+
+#: The patient's own appointments that hold their time, and the days holding their one
+#: appointment of the kind (one infusion a day), over the days searched.
+PatientTime = tuple[list[Interval], set[dt.date]]
+
+
+def _patient_time(patient_id: int | None, kind: Kind, first: dt.date, last: dt.date,
+                  exclude: int | None = None) -> PatientTime:
+    return (_patient_taken(patient_id, start_of_day(first), start_of_next_day(last), exclude),
+            _patient_days(patient_id, kind, first, last, exclude))
+
+
+def _free(settings: ClinicSettings, length: int, after: dt.datetime, last_day: dt.date, *,
+          chairs: dict[int, str] | None, patient: PatientTime, exclude: int | None,
+          first_read: int) -> Iterator[Slot]:
+    """domain.slots.free_slots over what the database holds: the free grid starts from
+    `after` to `last_day` in time order, each with the first free chair in the clinic's
+    order (`chairs`, from _active_chairs), found lazily. The chairs' taken time is read only
+    for the starts the patient can take (`patient` covers the days searched), `first_read`
+    of them first, then twice as many at a time; a read is the appointments reaching into
+    those starts, so the next few slots of a chain of a thousand chairs read a few hours of
+    it, not days. Run it inside one read snapshot."""
+    patient_taken, patient_days = patient
+    starts = patient_starts(settings, length, after, last_day, patient_taken=patient_taken,
+                            patient_days=patient_days)
+    span = dt.timedelta(minutes=length)
+    if chairs is None:
+        yield from (Slot(start, start + span, None) for start in starts)
+        return
+    order = list(chairs)
+    size = max(1, first_read)
+    while chunk := list(islice(starts, min(size, MAX_STARTS_A_READ))):
+        taken = _chair_rows(chunk[0], chunk[-1] + span, exclude)
+        for start, chair in zip(chunk, first_free_chairs(chunk, span, order, taken)):
+            if chair is not None:
+                yield Slot(start, start + span, chairs[chair])
+        size *= 2
+
+
+def _search(kind: Kind | str, duration: int | None
+            ) -> tuple[ClinicSettings, Kind, int, dict[int, str] | None]:
+    """The clinic's settings, the kind, its length and the active chairs in the clinic's
+    order (None: the kind takes no chair)."""
+    kind = _kind(kind)
+    settings = clinic_settings()
+    length = _length(settings, kind, duration)
+    chairs = _active_chairs() if kind in KINDS_NEEDING_CHAIR else None
+    return settings, kind, length, chairs
+
+
+def _not_before_now(moment: dt.datetime) -> dt.datetime:
+    return max(moment, clock.now()).replace(second=0, microsecond=0)
+
+
 def find_slots(kind: Kind | str, after: dt.datetime, count: int = 5, *,
                patient_id: int | None = None, duration: int | None = None,
                exclude_appointment: int | None = None,
                horizon_days: int = HORIZON_DAYS) -> list[Slot]:
     """The next `count` free starts at or after `after` (never before now), each with the
     first free chair for an infusion. `exclude_appointment` is one being moved."""
-    return list(_slots(kind, after, count, patient_id=patient_id, duration=duration,
-                       exclude_appointment=exclude_appointment, horizon_days=horizon_days))
-
-
-def _slots(kind, after, count, *, patient_id, duration, exclude_appointment, horizon_days):
-    kind = _kind(kind)
-    settings = clinic_settings()
-    length = _length(settings, kind, duration)
-    chairs = active_chair_names() if kind in KINDS_NEEDING_CHAIR else None
-    if chairs == []:
-        return
-    after = max(after, clock.now()).replace(second=0, microsecond=0)
+    settings, kind, length, chairs = _search(kind, duration)
+    if chairs == {} or count <= 0:
+        return []
+    after = _not_before_now(after)
     last_day = after.date() + dt.timedelta(days=horizon_days)
-    found, window, day = 0, 2, after.date()
-    while found < count and day <= last_day:
-        until = min(day + dt.timedelta(days=window - 1), last_day)
-        first, last = start_of_day(day), start_of_next_day(until)
-        with read_snapshot():
-            chair_taken = _chair_taken(first, last, exclude_appointment) if chairs else {}
-            patient_taken = _patient_taken(patient_id, first, last, exclude_appointment)
-            patient_days = _patient_days(patient_id, kind, day, until, exclude_appointment)
-        for slot in free_slots(settings, length, max(after, first), until, chairs=chairs,
-                               chair_taken=chair_taken, patient_taken=patient_taken,
-                               patient_days=patient_days):
-            yield slot
-            found += 1
-            if found >= count:
-                return
-        day, window = until + dt.timedelta(days=1), min(window * 2, 16)
+    with read_snapshot():
+        patient = _patient_time(patient_id, kind, after.date(), last_day, exclude_appointment)
+        return list(islice(_free(settings, length, after, last_day, chairs=chairs,
+                                 patient=patient, exclude=exclude_appointment,
+                                 first_read=count), count))
 
 
 def free_on(kind: Kind | str, day: dt.date, *, patient_id: int | None = None,
             duration: int | None = None) -> list[Slot]:
     """Every free start of one day (none before now)."""
-    kind = _kind(kind)
-    settings = clinic_settings()
-    length = _length(settings, kind, duration)
-    chairs = active_chair_names() if kind in KINDS_NEEDING_CHAIR else None
-    first, last = start_of_day(day), start_of_next_day(day)
+    settings, kind, length, chairs = _search(kind, duration)
+    after = _not_before_now(start_of_day(day))
+    if chairs == {} or after.date() != day:
+        return []
     with read_snapshot():
-        chair_taken = _chair_taken(first, last) if chairs else {}
-        patient_taken = _patient_taken(patient_id, first, last)
-        patient_days = _patient_days(patient_id, kind, day, day)
-    after = max(first, clock.now().replace(second=0, microsecond=0))
-    return list(free_slots(settings, length, after, day, chairs=chairs,
-                           chair_taken=chair_taken, patient_taken=patient_taken,
-                           patient_days=patient_days))
+        patient = _patient_time(patient_id, kind, day, day)
+        return list(_free(settings, length, after, day, chairs=chairs, patient=patient,
+                          exclude=None, first_read=MAX_STARTS_A_READ))
 
 
 # --- booking one ------------------------------------------------------------------------------
@@ -182,17 +243,17 @@ def _chair_for(kind: Kind, chair: str | None, start: dt.datetime, ends: dt.datet
         return None
     taken = _chair_taken(start, ends, exclude)
     if chair in (None, "", "auto"):
-        free = next((name for name in active_chair_names() if name not in taken), None)
+        free = next((cid for cid in _active_chairs() if cid not in taken), None)
         if free is None:
             raise SlotTaken(f"every chair is taken from {start:%H:%M} to {ends:%H:%M} "
                             f"on {start:%a %d %b}")
-        return m.Chair.get(m.Chair.name == free)
+        return m.Chair.get_by_id(free)
     row = m.Chair.get_or_none(fn.LOWER(m.Chair.name) == chair.strip().lower())
     if row is None or not row.active:
-        names = ", ".join(active_chair_names())
+        names = ", ".join(_active_chairs().values())
         raise ValidationError(f"there is no chair {chair!r} (chairs: {names})")
-    if row.name in taken:
-        s, e = taken[row.name][0]
+    if row.id in taken:
+        s, e = taken[row.id][0]
         raise SlotTaken(f"{row.name} is taken from {s:%H:%M} to {e:%H:%M} on {s:%a %d %b}")
     return row
 
@@ -286,9 +347,24 @@ def plan_stabilization_series(patient_id: int, count: int, pattern: Pattern | st
     _check_series_fits(Phase(patient.phase), patient.stabilization_target, completed, booked,
                        count)
     dates = planned_dates(pattern, first_day, count, settings)
-    items = plan_series(dates, preferred, settings,
-                        lambda day: free_on(Kind.INFUSION, day, patient_id=patient_id),
-                        _patient_days(patient_id, Kind.INFUSION, dates[0], dates[-1]))
+    length = settings.duration_of(Kind.INFUSION)
+    chairs = _active_chairs()
+    last = series_rules.latest_day(dates)
+
+    def free_from(day: dt.date, earliest: dt.time) -> Iterator[Slot]:
+        """The day's free slots from `earliest` on (none before now), looked for one start
+        at a time at first: the series takes the first."""
+        after = _not_before_now(dt.datetime.combine(day, earliest))
+        if after.date() != day or not chairs:
+            return iter(())
+        own = own_time if day <= last else _patient_time(patient_id, Kind.INFUSION, day, day)
+        return _free(settings, length, after, day, chairs=chairs, patient=own, exclude=None,
+                     first_read=1)
+
+    with read_snapshot():
+        own_time = _patient_time(patient_id, Kind.INFUSION, dates[0], last)
+        infusion_days = {day for day in own_time[1] if day <= dates[-1]}
+        items = plan_series(dates, preferred, settings, free_from, infusion_days)
     return SeriesPlan(patient_id, pattern, preferred, tuple(items))
 
 

@@ -138,8 +138,8 @@ def slot(day: dt.date, hour: int, minute: int = 0, chair: str = "Chair 1") -> Sl
 
 
 class FreeDays:
-    """A stand-in for the service's free_on: the free starts of each day, and the days
-    asked for."""
+    """A stand-in for the service's free_from: the free starts of each day from a time on,
+    and the days asked for (once each, however often asked)."""
 
     def __init__(self, free: dict[dt.date, list[Slot]] | None = None,
                  default_hours: tuple[int, ...] = (8, 9, 10, 14)) -> None:
@@ -147,11 +147,11 @@ class FreeDays:
         self.default_hours = default_hours
         self.asked: list[dt.date] = []
 
-    def __call__(self, day: dt.date) -> list[Slot]:
-        self.asked.append(day)
-        if day in self.free:
-            return self.free[day]
-        return [slot(day, h) for h in self.default_hours]
+    def __call__(self, day: dt.date, earliest: dt.time) -> list[Slot]:
+        if day not in self.asked:
+            self.asked.append(day)
+        slots = self.free[day] if day in self.free else [slot(day, h) for h in self.default_hours]
+        return [s for s in slots if s.start.time() >= earliest]
 
 
 def test_each_date_at_the_asked_time_when_free():
@@ -220,3 +220,21 @@ def test_every_item_has_a_slot_when_free_and_never_two_on_one_day():
     assert days == sorted(set(days))
     assert all(i.slot.day >= i.planned and CLINIC.is_open_on(i.slot.day) for i in items)
     assert all((i.slot.day == i.planned) == (i.note == "") for i in items)
+
+
+def test_only_the_first_free_slot_from_the_asked_time_is_looked_for():
+    """free_from may find a day's free slots lazily: the series takes the first from the
+    asked time, else (nothing from then on) the first of the day, and never looks further."""
+    asked = []
+
+    def free_from(day: dt.date, earliest: dt.time):
+        asked.append((day, earliest))
+        if day == MONDAY and earliest == dt.time(15):
+            return  # Monday is full from 15:00 on
+        yield slot(day, max(earliest.hour, 8))
+        raise AssertionError("looked past the first free slot")
+
+    items = plan_series([MONDAY, WEDNESDAY], dt.time(15), CLINIC, free_from)
+    assert [i.slot for i in items] == [slot(MONDAY, 8), slot(WEDNESDAY, 15)]
+    assert items[0].note == "08:00: nothing free at 15:00"
+    assert asked == [(MONDAY, dt.time(15)), (MONDAY, dt.time.min), (WEDNESDAY, dt.time(15))]

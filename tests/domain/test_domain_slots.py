@@ -1,6 +1,6 @@
 """Finding free starts (domain.slots): inside opening hours, clear of every taken chair
 interval and of the patient's own appointments, the earliest first; the spread of
-alternatives read out on the phone; ChairTimes' bisecting lookup."""
+alternatives read out on the phone; the sweep that finds each start's first free chair."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from frontdesk.domain.clinic import ClinicSettings
 from frontdesk.domain.errors import Conflict
 from frontdesk.domain.model import intervals_overlap
-from frontdesk.domain.slots import (START_STEP_MINUTES, ChairTimes, Slot, SlotTaken,
-                                    fits_hours, free_slots, grid_starts, spread)
+from frontdesk.domain.slots import (START_STEP_MINUTES, Slot, SlotTaken, first_free_chairs,
+                                    fits_hours, free_slots, grid_starts, patient_starts, spread)
 
 D, T = dt.date, dt.datetime
 MONDAY = D(2026, 11, 23)
@@ -219,26 +219,63 @@ def test_fits_hours_follows_the_clinics_own_days_and_hours():
     assert not fits_hours(saturday_clinic, at(MONDAY, 9), at(MONDAY, 10))
 
 
-# --- ChairTimes -----------------------------------------------------------------------------
+# --- first_free_chairs ----------------------------------------------------------------------
+
+def _first_free_by_hand(starts, length, chairs, taken):
+    return [next((c for c in chairs
+                  if not any(name == c and intervals_overlap(start, start + length, s, e)
+                             for name, s, e in taken)), None)
+            for start in starts]
+
 
 @settings(max_examples=300, deadline=None)
-@given(taken=chair_intervals(), start=_moment(), length=st.integers(1, 300))
-def test_chair_times_agree_with_checking_every_interval(taken, start, length):
-    end = start + minutes(length)
-    expected = not any(intervals_overlap(start, end, s, e) for s, e in taken)
-    assert ChairTimes(taken).is_free(start, end) is expected
+@given(chair_count=st.integers(0, 4), data=st.data(),
+       starts=st.lists(_moment(step=5), max_size=12), length=st.integers(1, 300),
+       overlapping=st.lists(st.tuples(st.sampled_from(CHAIRS + ["Retired"]), _moment(),
+                                      st.integers(0, 240)), max_size=6))
+def test_first_free_chairs_agree_with_checking_every_chair(chair_count, data, starts, length,
+                                                           overlapping):
+    """Each start's first chair (in the clinic's order) with nothing reaching into it; the
+    intervals come in any order, a retired chair's count for nothing, and even intervals
+    overlapping in one chair (which the database's guard forbids) are counted right."""
+    chairs = CHAIRS[:chair_count]
+    taken = [(c, s, e) for c in CHAIRS + ["Retired"] for s, e in data.draw(chair_intervals())]
+    taken += [(c, s, s + minutes(n)) for c, s, n in overlapping]
+    starts = sorted(starts)
+    taken = data.draw(st.permutations(taken))
+    got = first_free_chairs(starts, minutes(length), chairs, taken)
+    assert got == _first_free_by_hand(starts, minutes(length), chairs, taken)
 
 
-def test_chair_times_half_open_intervals():
-    times = ChairTimes([(at(MONDAY, 10), at(MONDAY, 11, 30)), (at(MONDAY, 8), at(MONDAY, 9))])
-    assert times.is_free(at(MONDAY, 9), at(MONDAY, 10))            # between, touching both
-    assert times.is_free(at(MONDAY, 11, 30), at(MONDAY, 13))       # after the last
-    assert times.is_free(at(MONDAY, 7), at(MONDAY, 8))             # before the first
-    assert not times.is_free(at(MONDAY, 8, 59), at(MONDAY, 9, 30))
-    assert not times.is_free(at(MONDAY, 9, 30), at(MONDAY, 10, 1))
-    assert not times.is_free(at(MONDAY, 10, 15), at(MONDAY, 10, 30))  # inside
-    assert not times.is_free(at(MONDAY, 7), at(MONDAY, 12))           # around both
-    assert ChairTimes([]).is_free(at(MONDAY, 7), at(MONDAY, 12))
+def test_first_free_chairs_half_open_and_in_the_clinics_order():
+    taken = [("Chair 1", at(MONDAY, 10), at(MONDAY, 11, 30)),
+             ("Chair 1", at(MONDAY, 8), at(MONDAY, 9)),
+             ("Chair 2", at(MONDAY, 8, 30), at(MONDAY, 12)),
+             ("Chair 0", at(MONDAY, 0), at(MONDAY, 23))]  # retired: not in the chairs
+    starts = [at(MONDAY, 7), at(MONDAY, 8, 59), at(MONDAY, 9), at(MONDAY, 9, 30),
+              at(MONDAY, 10, 15), at(MONDAY, 11, 30)]
+    got = first_free_chairs(starts, minutes(60), ["Chair 1", "Chair 2", "Chair 3"], taken)
+    # 07:00-08:00 touches Chair 1's 08:00; 08:59 meets it; 09:00-10:00 fits between, touching
+    # both; 09:30 meets Chair 1's 10:00 and Chair 2; 10:15 inside both; 11:30 touches the end
+    assert got == ["Chair 1", "Chair 3", "Chair 1", "Chair 3", "Chair 3", "Chair 1"]
+    assert first_free_chairs(starts, minutes(60), [], taken) == [None] * len(starts)
+    assert first_free_chairs([], minutes(60), ["Chair 1"], taken) == []
+    assert first_free_chairs([at(MONDAY, 10)], minutes(30), ["Chair 1", "Chair 2"],
+                             taken) == [None]  # every chair held
+
+
+def test_first_free_chairs_wants_the_starts_in_time_order():
+    with pytest.raises(ValueError, match="time order"):
+        first_free_chairs([at(MONDAY, 10), at(MONDAY, 9)], minutes(30), ["Chair 1"], [])
+
+
+def test_patient_starts_leave_out_the_patients_days_and_times():
+    got = list(patient_starts(CLINIC, 90, at(MONDAY, 15), MONDAY + dt.timedelta(days=2),
+                              patient_taken=[(at(MONDAY, 16), at(MONDAY, 16, 15))],
+                              patient_days={MONDAY + dt.timedelta(days=1)}))
+    wednesday = MONDAY + dt.timedelta(days=2)
+    assert got[:2] == [at(MONDAY, 16, 15), at(MONDAY, 16, 30)]  # 15:00-16:00 all meet it
+    assert got[2] == at(wednesday, 8)  # nothing on Tuesday
 
 
 # --- spread ---------------------------------------------------------------------------------
