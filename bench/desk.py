@@ -52,6 +52,7 @@ from frontdesk.tui.widgets.filter_bar import FilterBar
 from frontdesk.tui.widgets.patient_list import PatientList
 from frontdesk.tui.widgets.virtual_list import VirtualList
 
+from bench import clinics
 from bench.clinics import FRONTDESK, TODAY, isolated_env
 from bench.empty_app import READY, EmptyApp
 from bench.figures import (Figure, Stat, at_least, at_most, baseline_at_most, growth_at_most,
@@ -272,6 +273,52 @@ async def _screens(path: Path) -> dict[str, float]:
     return figures
 
 
+async def _one_write(path: Path) -> dict:
+    """A recall call logged at the desk (Due list, `l`, "no answer"): which workers start in
+    the next 1.5 s (three looks of the change watcher), by name."""
+    import sqlite3
+    from textual.worker_manager import WorkerManager
+    started: list[str] = []
+    add_worker = WorkerManager.add_worker
+
+    def counting(self, worker, start=True, exclusive=True):
+        started.append(worker.name)
+        return add_worker(self, worker, start, exclusive)
+
+    def calls() -> int:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT count(*) FROM recall_call").fetchone()[0]
+
+    before = calls()
+    open_clinic(str(path))
+    app = FrontdeskApp(clinic_name="bench")
+    try:
+        async with app.run_test(size=SIZE):
+            await _until(lambda: isinstance(app.screen, DeskScreen))
+            desk = app.screen
+            patients = desk.query_one("#patients", PatientList)
+            await _until(lambda: _all_panes(patients) and _workers_done(app), step=0.005)
+            send_key(app, "3")
+            await _until(lambda: patients.row_count and patients.row(0) is not None
+                         and _workers_done(app))
+            await asyncio.sleep(1.0)  # the watcher's looks are quiet again
+            WorkerManager.add_worker = counting
+            try:
+                for key in ("l", "2", "enter"):
+                    send_key(app, key)
+                    await asyncio.sleep(0.05)
+                await asyncio.sleep(1.5)
+                await _until(lambda: _workers_done(app))
+            finally:
+                WorkerManager.add_worker = add_worker
+    finally:
+        close_clinic()
+    if calls() != before + 1:
+        raise RuntimeError("the recall call was not logged: the desk's keys have changed")
+    reloads = [name for name in started if name != "look_for_changes"]
+    return {"workers": reloads}
+
+
 def _peak_rss_mb() -> float:
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -420,7 +467,7 @@ async def _keys_quick(path: Path) -> dict:
 
 
 CHILD_MODES = {"startup": _startup_measured, "empty": _empty_measured, "keys": _keys_full,
-               "keys-quick": _keys_quick, "screens": _screens}
+               "keys-quick": _keys_quick, "screens": _screens, "write": _one_write}
 
 
 def child(mode: str, path: Path | None, work: Path) -> dict:
@@ -517,6 +564,17 @@ def measure(ctx) -> list[Figure]:
         figures.append(Figure(f"{name} screen opens (key to its data shown)", "ms", "desk",
                               {s: ms([r[name] for r in opened[s]]) for s in ctx.sizes},
                               targets=(at_most(100, "ms"),)))
+
+    ctx.say("desk: one write…")
+    wrote = {size: child("write", clinics.copy(paths[size], ctx.work, f"write_{size}.db"),
+                         ctx.work)["workers"] for size in ctx.sizes}
+    for size in ctx.sizes:
+        ctx.note(f"workers one write started at {size:,}: "
+                 + ", ".join(f"{name} x{wrote[size].count(name)}"
+                             for name in sorted(set(wrote[size]))))
+    figures.append(Figure("one write at the desk: the most times one worker reloads", "n",
+                          "desk", {s: Stat.one(max(map(wrote[s].count, wrote[s]), default=0))
+                                   for s in ctx.sizes}, targets=(at_most(1, "n"),)))
     return figures
 
 
