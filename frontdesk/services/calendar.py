@@ -69,10 +69,10 @@ def day_agenda(day: dt.date) -> list[AgendaLine]:
                       P.last_name, P.first_name, A.kind, A.status)
              .join(P).switch(A).join(m.Chair, join_type=JOIN.LEFT_OUTER)
              .where(on_day(day)).order_by(*agenda_order()))
-    # read from the cursor: thousands of lines a day at a chain's scale, and a row object
-    # each cost more than the query
+    # read from the cursor, the lines built with their fields in order: thousands of lines
+    # a day at a chain's scale, and a peewee row or a keyword call each cost more than the
+    # query
     rows = m.database.execute(query).fetchall()
-    return [AgendaLine(id=aid, start=as_moment(start), duration_minutes=minutes, chair=chair,
-                       patient_id=pid, chart=chart, name=display_name(last, first),
-                       kind=_KINDS[kind], status=_STATUSES[status])
+    return [AgendaLine(aid, as_moment(start), minutes, chair, pid, chart,
+                       display_name(last, first), _KINDS[kind], _STATUSES[status])
             for aid, start, minutes, chair, pid, chart, last, first, kind, status in rows]

@@ -114,11 +114,13 @@ def _due_thresholds(as_of: dt.date):
 
 def _due_for_maintenance_members(as_of: dt.date, standing: Standing) -> list:
     # due_on <= D + 7: no completed infusion from the interval's threshold to D, and either
-    # one before it or, with none, the phase began by D + 7 (due_on is then phase_since)
+    # one before it or, with none, the phase began by D + 7 (due_on is then phase_since).
+    # The recent infusion first: most patients on boosters had one, fewer have the next
+    # one booked.
     phase, since = standing
     return [q.registered_by(as_of), phase == Phase.MAINTENANCE.value,
-            ~fn.EXISTS(infusions(Status.BOOKED, q.from_day(as_of))),
             ~fn.EXISTS(completed_infusions_by(as_of, A.start >= _due_thresholds(as_of))),
+            ~fn.EXISTS(infusions(Status.BOOKED, q.from_day(as_of))),
             (since <= rules.due_window_end(as_of)) | fn.EXISTS(completed_infusions_by(as_of))]
 
 
@@ -202,16 +204,16 @@ def mid_stabilization(as_of: dt.date, standing: Standing | None = None
                      ).where(*_mid_stabilization_members(as_of, standing))
     day = day_reader()
     entries = []
+    # the entries' fields in order (positional: a keyword call costs a third more, and a
+    # list holds thousands)
     for chart, last, first, began, target, k, last_ever, next_infusion in fetch(query):
         began, last_ever, next_infusion = day(began), day(last_ever), day(next_infusion)
         entries.append(rules.StabilizationEntry(
-            patient_id=chart, name=rules.display_name(last, first), infusions_completed=k,
-            target=target, last_infusion=last_ever, next_infusion=next_infusion,
-            stalled=rules.is_stalled(
-                phase_since=began,
-                last_completed_since_phase=(last_ever if last_ever is not None
-                                            and last_ever >= began else None),
-                has_booked_infusion=next_infusion is not None, as_of=as_of)))
+            chart, rules.display_name(last, first), k, target, last_ever, next_infusion,
+            rules.is_stalled(phase_since=began,
+                             last_completed_since_phase=(last_ever if last_ever is not None
+                                                         and last_ever >= began else None),
+                             has_booked_infusion=next_infusion is not None, as_of=as_of)))
     return entries
 
 
@@ -228,8 +230,7 @@ def due_for_maintenance(as_of: dt.date, standing: Standing | None = None
         last_infusion = day(last_infusion)
         due = due_on(last_infusion, months, day(began))
         entries.append(rules.MaintenanceDueEntry(
-            patient_id=chart, name=rules.display_name(last, first),
-            last_infusion=last_infusion, due_on=due, overdue=due < as_of))
+            chart, rules.display_name(last, first), last_infusion, due, due < as_of))
     return entries
 
 
@@ -241,9 +242,8 @@ def not_seen_over_a_month(as_of: dt.date, standing: Standing | None = None
                      seen_by(as_of).select(fn.MAX(A.start)), next_booked(as_of)
                      ).where(*_not_seen_members(as_of, standing))
     day = day_reader()
-    return [rules.NotSeenEntry(patient_id=chart, name=rules.display_name(last, first),
-                               phase=_PHASES[phase], last_seen=day(last_seen),
-                               next_booked=day(booked))
+    return [rules.NotSeenEntry(chart, rules.display_name(last, first), _PHASES[phase],
+                               day(last_seen), day(booked))
             for chart, last, first, phase, last_seen, booked in fetch(query)]
 
 
