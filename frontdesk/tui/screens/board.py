@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, get_current_worker
 
 from frontdesk import clock
@@ -31,6 +31,7 @@ from frontdesk.tui.screens.check_in import CancelScreen, appointment_words
 from frontdesk.tui.screens.confirm import ConfirmScreen
 from frontdesk.tui.screens.flow_actions import FlowActions
 from frontdesk.tui.widgets.board_list import BoardList
+from frontdesk.tui.widgets.footer import Footer
 from frontdesk.tui.widgets.virtual_list import PAGE, VirtualList
 
 TICK_SECONDS = 15        # time in status and alerts are redrawn this often

@@ -19,7 +19,7 @@ from textual.markup import escape
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
@@ -39,6 +39,7 @@ from frontdesk.tui.messages import BookingDone, BookingLoaded, SlotsLoaded
 from frontdesk.tui.screens.base import DeskBaseScreen, DeskModalScreen
 from frontdesk.tui.screens.check_in import CancelScreen
 from frontdesk.tui.widgets.bounded_input import BoundedInput
+from frontdesk.tui.widgets.footer import Footer
 
 log = logging.getLogger("frontdesk.tui")
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import Worker, WorkerState
 
 from frontdesk import clock
@@ -33,6 +33,7 @@ from frontdesk.tui.screens.base import DeskBaseScreen
 from frontdesk.tui.widgets.census_figures import (KIND_LABELS, STATUS_LABELS, WAITING,
                                                   ChairTable, FigureList, Line, WeekTable,
                                                   count, percent)
+from frontdesk.tui.widgets.footer import Footer
 from frontdesk.tui.widgets.trend_chart import Point, TrendChart
 
 VIEWS = {"day": "Day", "week": "Week", "trend": "Trend"}

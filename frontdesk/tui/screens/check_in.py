@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from frontdesk import clock
 from frontdesk.domain.dates import day_words
@@ -22,6 +22,7 @@ from frontdesk.services import flow
 from frontdesk.services.flow import BoardLine, StatusChange, TodayForPatient
 from frontdesk.tui.screens.base import SavingDialog
 from frontdesk.tui.widgets.bounded_input import BoundedInput
+from frontdesk.tui.widgets.footer import Footer
 
 WALK_IN_KINDS = (Kind.INFUSION, Kind.CONSULT, Kind.ASSESSMENT)
 CANCEL_REASONS = ("patient called to cancel", "illness", "transport", "weather",

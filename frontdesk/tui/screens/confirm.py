@@ -7,9 +7,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from frontdesk.tui.screens.base import DeskModalScreen
+from frontdesk.tui.widgets.footer import Footer
 
 
 class ConfirmScreen(DeskModalScreen[bool]):

@@ -16,7 +16,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, get_current_worker
 
 from frontdesk import clock
@@ -37,6 +37,7 @@ from frontdesk.tui.screens.base import DeskBaseScreen
 from frontdesk.tui.screens.flow_actions import FlowActions
 from frontdesk.tui.widgets.agenda import AgendaList
 from frontdesk.tui.widgets.detail import DetailPane
+from frontdesk.tui.widgets.footer import Footer
 from frontdesk.tui.widgets.filter_bar import FilterBar, filter_title
 from frontdesk.tui.widgets.month_grid import MonthGrid, grid_days
 from frontdesk.tui.widgets.patient_list import PatientList

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, Label, TextArea
+from textual.widgets import Label, TextArea
 
 from frontdesk.services.patients import PatientDetail, save_notes
 from frontdesk.tui.screens.base import DeskModalScreen
+from frontdesk.tui.widgets.footer import Footer
 
 
 class NotesScreen(DeskModalScreen[bool]):

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -28,6 +28,7 @@ from frontdesk.tui.messages import CallsLoaded
 from frontdesk.domain.dates import day_words
 from frontdesk.tui.screens.base import SavingDialog
 from frontdesk.tui.widgets.bounded_input import BoundedInput
+from frontdesk.tui.widgets.footer import Footer
 
 OUTCOMES = list(CallOutcome)  # the number keys' order: 1 booked ... 6 call back
 EARLIER_CALLS = 3

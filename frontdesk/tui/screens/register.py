@@ -18,7 +18,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -34,6 +34,7 @@ from frontdesk.tui import format as fmt
 from frontdesk.tui.messages import ClinicLoaded, RegistrationChecked
 from frontdesk.tui.screens.base import SavingDialog
 from frontdesk.tui.widgets.bounded_input import BoundedInput
+from frontdesk.tui.widgets.footer import Footer
 
 LABELS = {"first_name": "First name", "last_name": "Last name",
           "date_of_birth": "Date of birth", "phone": "Phone", "email": "Email"}

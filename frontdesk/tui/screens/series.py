@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 from textual.worker import Worker, get_current_worker
 
 from frontdesk import clock
@@ -33,6 +33,7 @@ from frontdesk.tui.screens.base import DeskBaseScreen
 from frontdesk.domain.dates import day_words
 from frontdesk.domain.spoken_dates import parse_day, parse_time
 from frontdesk.tui.screens.booking import log_recall_call, patient_markup
+from frontdesk.tui.widgets.footer import Footer
 
 DEFAULT_TIME = dt.time(9, 0)
 #: The pattern chooser's words: short enough for the fields to share one line at 80 columns.
