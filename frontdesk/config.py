@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-import phonenumbers
 import platformdirs
 
 from frontdesk.domain.clinic import ClinicSettings
@@ -212,6 +211,7 @@ def _clinic(raw) -> ClinicTable:
         values["name"] = name
     if "phone_region" in raw:
         region = _text("clinic.phone_region", raw["phone_region"]).upper()
+        import phonenumbers  # here: every command reads this module, few need phonenumbers
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise _Problem(f"clinic.phone_region {json.dumps(raw['phone_region'])} is not a "
                            f"region code phone numbers know (two letters, like \"US\" or \"GB\")")

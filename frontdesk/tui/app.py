@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from functools import partial
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -14,10 +14,12 @@ from textual.screen import Screen
 from frontdesk import clock
 from frontdesk.config import DeskSettings
 from frontdesk.services.changes import ChangeWatcher
-from frontdesk.services.flow import StatusChange
 from frontdesk.tui.commands import PatientCommands
 from frontdesk.tui.messages import DataChanged
 from frontdesk.tui.screens.desk import DeskScreen
+
+if TYPE_CHECKING:
+    from frontdesk.services.flow import StatusChange
 
 
 class FrontdeskApp(App):

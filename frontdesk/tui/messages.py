@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from frontdesk.domain.clinic import ClinicSettings
-from frontdesk.services.calendar import AgendaLine
-from frontdesk.domain.model import Phase
-from frontdesk.domain.slots import Slot
-from frontdesk.services.booking import BookingContext, Rescheduled, SeriesPlan
-from frontdesk.services.census import Census, Figures
-from frontdesk.domain.registration import NewPatient
-from frontdesk.services.flow import BoardLine, BoardSummary, StatusChange, TodayForPatient
-from frontdesk.services.patients import Filter, PatientDetail, PatientRow
-from frontdesk.services.recall import RecallCallLine
-from frontdesk.services.registration import PossibleDuplicate
+if TYPE_CHECKING:  # the types only: the booking, census and flow services load with their
+    # screens, not before the desk's first paint
+    from frontdesk.domain.clinic import ClinicSettings
+    from frontdesk.domain.model import Phase
+    from frontdesk.domain.registration import NewPatient
+    from frontdesk.domain.slots import Slot
+    from frontdesk.services.booking import BookingContext, Rescheduled, SeriesPlan
+    from frontdesk.services.calendar import AgendaLine
+    from frontdesk.services.census import Census, Figures
+    from frontdesk.services.flow import BoardLine, BoardSummary, StatusChange, TodayForPatient
+    from frontdesk.services.patients import Filter, PatientDetail, PatientRow
+    from frontdesk.services.recall import RecallCallLine
+    from frontdesk.services.registration import PossibleDuplicate
 
 
 class _Superseded:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import deque
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -25,9 +25,6 @@ from frontdesk.domain.search import parse_search
 from frontdesk.services.calendar import day_agenda, day_counts
 from frontdesk.services.clinic import clinic_settings
 from frontdesk.domain.model import STATUS_WORDS, Kind, Phase
-from frontdesk.domain.registration import prefill_from_search
-from frontdesk.services.flow import today_for_patient
-from frontdesk.services.registration import Registered
 from frontdesk.services.patients import (Filter, ListPager, ListQuery, SortKey,
                                          filter_counts, index_of, patient_detail)
 from frontdesk.tui import format as fmt
@@ -42,6 +39,9 @@ from frontdesk.tui.widgets.filter_bar import FilterBar, filter_title
 from frontdesk.tui.widgets.month_grid import MonthGrid, grid_days
 from frontdesk.tui.widgets.patient_list import PatientList
 from frontdesk.tui.widgets.virtual_list import PAGE, VirtualList
+
+if TYPE_CHECKING:
+    from frontdesk.services.registration import Registered
 
 WIDE_FROM = 140
 FILTERS = Binding.Group("Filter", compact=True)
@@ -529,6 +529,7 @@ class DeskScreen(FlowActions, DeskBaseScreen):
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
     def load_today(self, patient_id: int, phase) -> None:
+        from frontdesk.services.flow import today_for_patient
         self.post_message(TodayLoaded(today_for_patient(patient_id, clock.today()), phase))
 
     def on_today_loaded(self, message: TodayLoaded) -> None:
@@ -570,6 +571,7 @@ class DeskScreen(FlowActions, DeskBaseScreen):
 
     def action_register(self) -> None:
         """a: register a new caller (what was searched for fills the form)."""
+        from frontdesk.domain.registration import prefill_from_search
         from frontdesk.tui.screens.register import RegisterScreen
 
         def chosen(patient: Registered | None) -> None:

@@ -3,13 +3,15 @@ what a change did, and undoing the last change made at this desk (whichever scre
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 
 from frontdesk.domain.model import STATUS_WORDS
-from frontdesk.services import flow
-from frontdesk.services.flow import StatusChange, TodayForPatient
 from frontdesk.tui.messages import StatusChanged
-from frontdesk.tui.screens.check_in import CheckInScreen
+
+if TYPE_CHECKING:  # the flow service and the check-in load when first used, not at start
+    from frontdesk.services.flow import StatusChange, TodayForPatient
 
 
 def change_words(change: StatusChange, name: str, undone: bool = False) -> str:
@@ -29,6 +31,8 @@ class FlowActions:
 
     def open_check_in(self, today: TodayForPatient, phase=None, *,
                       scores_only: bool = False) -> None:
+        from frontdesk.services.flow import StatusChange
+        from frontdesk.tui.screens.check_in import CheckInScreen
         if not scores_only and today.booked is None and today.in_clinic is not None:
             line = today.in_clinic
             self.notify(f"{today.name} is already here: {STATUS_WORDS[line.status]} "
@@ -69,6 +73,7 @@ class FlowActions:
 
     @work(thread=True, group="undo", exit_on_error=False)
     def undo_change(self, change: StatusChange, name: str, staff: str) -> None:
+        from frontdesk.services import flow
         try:
             undone = flow.undo(change, staff=staff)
         except Exception:
