@@ -451,6 +451,36 @@ def test_rows_agree_with_the_rules_on_random_clinics(any_db, clinic):
     assert [r.id for r in rows_at(ListQuery(as_of), 0, ALL_ROWS)] == in_name_order(everyone())
 
 
+@examples(40)
+@given(clinic=clinics(bases=[dt.date(2026, 3, 31), dt.date(2026, 3, 1)]))
+def test_a_past_day_agrees_with_the_rules_whichever_way_it_reads_the_history(any_db, clinic):
+    """Counts, the date-sorted lists' order and the rows as of a past day: the patients the
+    history changed since are read from it (named when few, every patient when many), the
+    others from the stored columns; every way gives the rules' answer."""
+    from frontdesk.services import lists
+    patients, as_of = clinic
+    store_records(patients)
+    expected = compute_lists(patients, as_of)
+    few = lists.FEW_CHANGED
+    try:
+        for lists.FEW_CHANGED in (0, 1, few):
+            counts = filter_counts(as_of)
+            assert [counts[f] for f in (Filter.MID_STABILIZATION, Filter.DUE_FOR_MAINTENANCE,
+                                        Filter.NOT_SEEN)] == [
+                len(expected.mid_stabilization), len(expected.due_for_maintenance),
+                len(expected.not_seen_over_a_month)]
+            for f, entries in ((Filter.DUE_FOR_MAINTENANCE, expected.due_for_maintenance),
+                               (Filter.NOT_SEEN, expected.not_seen_over_a_month)):
+                assert [r.chart for r in straight(ListQuery(as_of, f))] == [
+                    e.patient_id for e in entries]
+            mid = straight(ListQuery(as_of, Filter.MID_STABILIZATION))
+            assert sorted(r.chart for r in mid) == sorted(
+                e.patient_id for e in expected.mid_stabilization)
+            check_badges(as_of)
+    finally:
+        lists.FEW_CHANGED = few
+
+
 def test_badges_in_a_hand_built_clinic(db_path):
     d = TODAY
     at = lambda days, hour=9: dt.datetime.combine(d + dt.timedelta(days=days), dt.time(hour))
