@@ -617,8 +617,11 @@ def cmd_desk(args) -> int:
         config.read_settings_file()  # a bad settings file stops us before the demo is built
         target = _prepare_demo(args.db)
     settings = _open(args, target, demo=args.demo)
+    # the desk's first screenful is read (in threads) while Textual loads: no Textual yet
+    from frontdesk.tui.preload import DeskPreload
+    preload = DeskPreload(clock.today())
     from frontdesk.tui.app import FrontdeskApp  # Textual only for the desk itself
-    FrontdeskApp(clinic_name=settings.clinic.name, desk=settings.desk).run()
+    FrontdeskApp(clinic_name=settings.clinic.name, desk=settings.desk, preload=preload).run()
     return EXIT_OK
 
 

@@ -20,6 +20,7 @@ from frontdesk.tui.screens.desk import DeskScreen
 
 if TYPE_CHECKING:
     from frontdesk.services.flow import StatusChange
+    from frontdesk.tui.preload import DeskPreload
 
 
 class FrontdeskApp(App):
@@ -34,9 +35,12 @@ class FrontdeskApp(App):
         Binding("f3", "census", "Census", id="census", priority=True, show=False),
     ]
 
-    def __init__(self, clinic_name: str = "", desk: DeskSettings | None = None) -> None:
-        """The database is open already (services.clinic.open_clinic)."""
+    def __init__(self, clinic_name: str = "", desk: DeskSettings | None = None,
+                 preload: DeskPreload | None = None) -> None:
+        """The database is open already (services.clinic.open_clinic); `preload` is what
+        `frontdesk` read of the desk's first screen meanwhile (tui.preload)."""
         super().__init__()
+        self.preload = preload
         self.sub_title = clinic_name
         self.desk_settings = desk or DeskSettings()
         # status changes made at this desk, newest last: u undoes them one by one
@@ -61,7 +65,8 @@ class FrontdeskApp(App):
     def start_watching(self) -> None:
         """Ask the database now and then whether anyone wrote to it (services.changes); the
         watcher's first read runs in a worker too."""
-        self._watcher = ChangeWatcher()
+        # the preload's watcher took its starting point before the preload read anything
+        self._watcher = self.preload.watcher if self.preload is not None else ChangeWatcher()
         self.begin_watching(self._watcher)
         self.set_interval(self._watcher.interval, self.look_for_changes)
 
@@ -90,6 +95,8 @@ class FrontdeskApp(App):
                 screen.post_message(DataChanged(seen=True))
 
     def on_unmount(self) -> None:
+        if self.preload is not None:
+            self.preload.drop()
         if self._watcher is not None:
             self._watcher.close()
 

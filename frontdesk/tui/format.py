@@ -17,6 +17,19 @@ BADGE_STYLES = {Phase.INTAKE: "bold $text-secondary", Phase.STABILIZATION: "bold
                 Phase.DISCHARGED: "$text-muted"}
 
 
+#: Rows fetched per request by a virtual list (widgets.virtual_list): a screenful on the
+#: largest terminals. Here, with the month's days, so the desk's first screenful can be read
+#: before Textual loads (tui.preload).
+PAGE = 60
+
+
+def grid_days(month: dt.date) -> list[dt.date]:
+    """The six weeks the month grid shows for the month holding `month`, Monday first."""
+    first = month.replace(day=1)
+    start = first - dt.timedelta(days=first.weekday())
+    return [start + dt.timedelta(days=i) for i in range(42)]
+
+
 def day(value: dt.date | None) -> str:
     """2026-11-20, or an en dash for none (dates stay ISO, as on the command line)."""
     return value.isoformat() if value else "–"

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import deque
-from typing import TYPE_CHECKING, Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -34,16 +35,18 @@ from frontdesk.tui.screens.base import DeskBaseScreen
 from frontdesk.tui.screens.flow_actions import FlowActions
 from frontdesk.tui.widgets.agenda import AgendaList
 from frontdesk.tui.widgets.detail import DetailPane
-from frontdesk.tui.widgets.footer import Footer
 from frontdesk.tui.widgets.filter_bar import FilterBar, filter_title
+from frontdesk.tui.widgets.footer import Footer
 from frontdesk.tui.widgets.month_grid import MonthGrid, grid_days
 from frontdesk.tui.widgets.patient_list import PatientList
 from frontdesk.tui.widgets.virtual_list import PAGE, VirtualList
 
 if TYPE_CHECKING:
     from frontdesk.services.registration import Registered
+    from frontdesk.tui.preload import DeskPreload
 
 WIDE_FROM = 140
+T = TypeVar("T")
 FILTERS = Binding.Group("Filter", compact=True)
 #: Where the phone booker works through recall calls.
 RECALL_FILTERS = (Filter.DUE_FOR_MAINTENANCE, Filter.NOT_SEEN)
@@ -110,6 +113,8 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         # thread-safe): see load_pages
         self._wanted_pages: deque = deque()
         self._pager_lock = threading.Lock()
+        # what `frontdesk` read while Textual loaded (tui.preload): each pane's first answer
+        self._preload: DeskPreload | None = None
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -134,11 +139,17 @@ class DeskScreen(FlowActions, DeskBaseScreen):
 
     def on_mount(self) -> None:
         self.sub_title = self.app.sub_title
+        self._preload = getattr(self.app, "preload", None)
         self._fit_layout(self.app.size.width)
         self.set_focus(self.query_one("#patients", PatientList))
         self._show_day_title()
-        self.load_clinic()
+        ready = self._preloaded("clinic")
+        if not self._post_if_here(ready, ClinicLoaded):
+            self.load_clinic(ready)
         self.reload_list()  # the rest waits for the first rows: see on_list_loaded
+        if self._preload is not None:  # read already: the rest competes with nothing
+            self._started = True
+            self._load_the_rest()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_layout(event.size.width)
@@ -157,10 +168,39 @@ class DeskScreen(FlowActions, DeskBaseScreen):
 
     def _load_the_rest(self) -> None:
         """Counts, agenda and month start once the list shows: started together they
-        compete with the first rows for the interpreter (at 100k the rows came 1.5x later)."""
-        self.load_counts(self.as_of)
-        self.load_agenda(self.as_of)
+        compete with the first rows for the interpreter (at 100k the rows came 1.5x later).
+        Read before the app started (tui.preload), they start with it."""
+        ready = self._preloaded("counts", self._preloaded_day())
+        if not self._post_if_here(ready, lambda counts: CountsLoaded(self.as_of, counts)):
+            self.load_counts(self.as_of, ready)
+        ready = self._preloaded("agenda", self._preloaded_day())
+        if not self._post_if_here(ready, lambda lines: AgendaLoaded(self.as_of, lines)):
+            self.load_agenda(self.as_of, ready)
         self._load_month_if_needed(force=True)
+
+    def _preloaded(self, name: str, wanted: bool = True) -> Future | None:
+        """A pane's answer read before the app started (tui.preload), the first time it
+        loads, when it is for what the pane shows now (`wanted`); else None: ask."""
+        if self._preload is None:
+            return None
+        ready = self._preload.take(name)
+        return ready if wanted else None
+
+    def _preloaded_day(self) -> bool:
+        return self._preload is not None and self._preload.as_of == self.as_of
+
+    def _post_if_here(self, ready: Future | None, message: Callable) -> bool:
+        """When the preload's answer is here already, hand it on at once (it is in memory:
+        no database work on the event loop), so it shows in the first frame; False when a
+        worker must wait for it (or ask the database: a failed read is asked again)."""
+        if (ready is None or not ready.done() or ready.cancelled()
+                or ready.exception() is not None):
+            return False
+        found = message(ready.result())
+        if found is None:
+            return False
+        self.post_message(found)
+        return True
 
     def _query(self) -> ListQuery:
         return ListQuery(self.as_of, self.filter,
@@ -174,40 +214,53 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         self._list_generation += 1
         self._list_pending = True
         self._pager = ListPager(self._query())
+        ready = self._preloaded("list", self._preload is not None and keep is None
+                                and not in_place and self._pager.query == self._preload.query)
+        if ready is not None:  # its pager, which knows the first page's keys
+            self._pager = self._preload.pager
         patients = self.query_one("#patients", PatientList)
         patients.this_year = self.as_of.year
         around = patients.cursor if in_place else None
-        self.load_list(self._pager, self._list_generation, keep, around)
+        generation = self._list_generation
+        # (size, first page): the cursor on the first row, as a new list has it
+        if not self._post_if_here(ready, lambda found: ListLoaded(generation, found[0], 0,
+                                                                  found[1], 0)):
+            self.load_list(self._pager, generation, keep, around, ready)
 
     def _load_month_if_needed(self, force: bool = False) -> None:
         first = self.as_of.replace(day=1)
         if force or first != self._month_shown:
             self._month_shown = first
             days = grid_days(first)
-            self.load_month(first, days[0], days[-1])
+            ready = self._preloaded("month", self._preload is not None
+                                    and self._preload.month == first)
+            if not self._post_if_here(ready, lambda counts: MonthLoaded(first, counts)):
+                self.load_month(first, days[0], days[-1], ready)
 
     @work(thread=True, exclusive=True, group="clinic", exit_on_error=False)
-    def load_clinic(self) -> None:
-        self.post_message(ClinicLoaded(clinic_settings()))
+    def load_clinic(self, ready: Future | None = None) -> None:
+        self.post_message(ClinicLoaded(_answer(ready, clinic_settings)))
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
-    def load_counts(self, as_of: dt.date) -> None:
-        counts = filter_counts(as_of)
+    def load_counts(self, as_of: dt.date, ready: Future | None = None) -> None:
+        counts = _answer(ready, lambda: filter_counts(as_of))
         if not get_current_worker().is_cancelled:
             self.post_message(CountsLoaded(as_of, counts))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_list(self, pager: ListPager, generation: int, keep: SortKey | None,
-                  around: int | None) -> None:
+                  around: int | None, ready: Future | None = None) -> None:
         with self._pager_lock:
-            size = pager.size()
-            cursor = 0
-            if around is not None and size:
-                cursor = min(around, size - 1)
-            elif keep is not None and pager.query.by_name and size:
-                cursor = min(index_of(pager.query, keep), size - 1)
-            start = cursor // PAGE * PAGE
-            rows = pager.page(start, PAGE) if size else []
+            size, rows = _answer(ready, lambda: (None, None))
+            cursor = start = 0
+            if size is None:
+                size = pager.size()
+                if around is not None and size:
+                    cursor = min(around, size - 1)
+                elif keep is not None and pager.query.by_name and size:
+                    cursor = min(index_of(pager.query, keep), size - 1)
+                start = cursor // PAGE * PAGE
+                rows = pager.page(start, PAGE) if size else []
         if not get_current_worker().is_cancelled:
             self.post_message(ListLoaded(generation, size, start, rows, cursor,
                                          in_place=around is not None))
@@ -224,20 +277,25 @@ class DeskScreen(FlowActions, DeskBaseScreen):
                     self.post_message(PageLoaded(generation, start, pager.page(start, count)))
 
     @work(thread=True, exclusive=True, group="month", exit_on_error=False)
-    def load_month(self, first: dt.date, from_day: dt.date, to_day: dt.date) -> None:
-        counts = day_counts(from_day, to_day)
+    def load_month(self, first: dt.date, from_day: dt.date, to_day: dt.date,
+                   ready: Future | None = None) -> None:
+        counts = _answer(ready, lambda: day_counts(from_day, to_day))
         if not get_current_worker().is_cancelled:
             self.post_message(MonthLoaded(first, counts))
 
     @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
-    def load_agenda(self, day: dt.date) -> None:
-        lines = day_agenda(day)
+    def load_agenda(self, day: dt.date, ready: Future | None = None) -> None:
+        lines = _answer(ready, lambda: day_agenda(day))
         if not get_current_worker().is_cancelled:
             self.post_message(AgendaLoaded(day, lines))
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_detail(self, patient_id: int, as_of: dt.date, region: str) -> None:
-        detail = patient_detail(patient_id, as_of, region=region)
+    def load_detail(self, patient_id: int, as_of: dt.date, region: str,
+                    ready: Future | None = None) -> None:
+        # the preload read the first row's detail, in the region it read: that one, if so
+        read_for, read_in, detail = _answer(ready, lambda: (None, None, None))
+        if (read_for, read_in) != (patient_id, region):
+            detail = patient_detail(patient_id, as_of, region=region)
         if not get_current_worker().is_cancelled:
             self.post_message(DetailLoaded(patient_id, detail))
 
@@ -366,7 +424,11 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         if patient_id is None:
             self.query_one("#detail", DetailPane).show(None, self.as_of)
             return
-        self.load_detail(patient_id, self.as_of, self.clinic.phone_region)
+        region = self.clinic.phone_region
+        ready = self._preloaded("detail", self._preloaded_day())
+        if not self._post_if_here(ready, lambda found: DetailLoaded(patient_id, found[2])
+                                  if found[:2] == (patient_id, region) else None):
+            self.load_detail(patient_id, self.as_of, region, ready)
 
     # --- events from the panes ---------------------------------------------------------------
 
@@ -623,3 +685,15 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         search = self.query_one("#search", Input)
         search.value = chart
         self.set_focus(self.query_one("#patients", PatientList))
+
+
+def _answer(ready: Future | None, ask: Callable[[], T]) -> T:
+    """The answer read before the app started (tui.preload), waited for in the worker's
+    thread; or, without one or when reading it failed, what `ask` reads now (so a failure
+    shows as the desk's own, as without the preload)."""
+    if ready is not None:
+        try:
+            return ready.result()
+        except Exception:  # noqa: BLE001 - asked again below
+            pass
+    return ask()

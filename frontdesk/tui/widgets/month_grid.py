@@ -13,15 +13,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from frontdesk.tui import format as fmt
+from frontdesk.tui.format import grid_days  # noqa: F401 - in format: tui.preload reads it
 
 CELL = 4  # three characters and a space: " 57 ", "6k "
-
-
-def grid_days(month: dt.date) -> list[dt.date]:
-    """The six weeks shown for the month holding `month`, Monday first."""
-    first = month.replace(day=1)
-    start = first - dt.timedelta(days=first.weekday())
-    return [start + dt.timedelta(days=i) for i in range(42)]
 
 
 class MonthGrid(Widget, can_focus=True):

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-PAGE = 60  # rows fetched per request; a screenful on the largest terminals
+from frontdesk.tui.format import PAGE  # rows per request (in format: tui.preload reads it)
 
 
 class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
