@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gc
 import json
 import logging
 import os
@@ -612,6 +613,10 @@ def cmd_slots(args) -> int:
 
 
 def cmd_desk(args) -> int:
+    # Importing Textual and building the desk make objects by the hundred thousand and free
+    # few cycles: the collector scanned the growing heap again and again (a full pass alone
+    # ~40 ms) before the first frame. The app turns it back on after that frame.
+    gc.disable()
     target = config.choose_db_target(args.db)
     if args.demo:
         config.read_settings_file()  # a bad settings file stops us before the demo is built

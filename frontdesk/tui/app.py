@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
+import time
 from functools import partial
 from typing import TYPE_CHECKING, Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,6 +22,14 @@ from frontdesk.tui.screens.desk import DeskScreen
 if TYPE_CHECKING:
     from frontdesk.services.flow import StatusChange
     from frontdesk.tui.preload import DeskPreload
+
+
+#: A full collection (of every object not frozen at start-up) waits until keys and mouse have
+#: rested this long (seconds): taking 30-130 ms, it landed on a keystroke now and then while a
+#: search was typed. Young objects are still collected as they come.
+QUIET_FOR_A_FULL_COLLECTION = 1.0
+#: How often (seconds) the desk looks whether a full collection is due and it is quiet.
+FULL_COLLECTION_CHECK = 2.0
 
 
 class FrontdeskApp(App):
@@ -46,6 +55,8 @@ class FrontdeskApp(App):
         # status changes made at this desk, newest last: u undoes them one by one
         self.recent_changes: list[tuple[StatusChange, str]] = []
         self._watcher: ChangeWatcher | None = None
+        self._last_input = 0.0  # time.monotonic() of the last key or mouse event
+        self._full_threshold: int | None = None  # Python's, while the desk holds it back
 
     def on_mount(self) -> None:
         if self.desk_settings.theme in self.available_themes:
@@ -54,11 +65,31 @@ class FrontdeskApp(App):
             self.notify(f"Unknown theme {self.desk_settings.theme!r} in the settings file; "
                         f"using {self.theme}", severity="warning")
         self.push_screen(DeskScreen())
-        # The startup heap (Textual's widgets, styles, caches) is long-lived: frozen, full
-        # collections skip it, and a collection landing on a keystroke no longer pauses it
-        # for 30-70 ms.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._settle_heap)
         self.start_watching()
+
+    # --- the garbage collector: never in the middle of typing -----------------------------------
+
+    def _settle_heap(self) -> None:
+        """After the first frame. The startup heap (Textual's widgets, styles, caches) is
+        long-lived: frozen, full collections skip it. Full collections then wait for a quiet
+        moment (`frontdesk` started with the collector off: cli.cmd_desk)."""
+        gc.freeze()
+        young, middle, self._full_threshold = gc.get_threshold()
+        gc.set_threshold(young, middle, 2**31 - 1)  # full collections: _collect_when_quiet
+        gc.enable()
+        self.set_interval(FULL_COLLECTION_CHECK, self._collect_when_quiet)
+
+    def _collect_when_quiet(self) -> None:
+        # due by Python's own rule: after so many collections of the middle generation
+        due = gc.get_count()[2] >= (self._full_threshold or 0)
+        if due and time.monotonic() - self._last_input >= QUIET_FOR_A_FULL_COLLECTION:
+            gc.collect()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._last_input = time.monotonic()
+        await super().on_event(event)
 
     # --- changes: the watcher is the one trigger of a reload ----------------------------------
 
@@ -95,6 +126,9 @@ class FrontdeskApp(App):
                 screen.post_message(DataChanged(seen=True))
 
     def on_unmount(self) -> None:
+        if self._full_threshold is not None:  # Python's own rule again
+            young, middle, _ = gc.get_threshold()
+            gc.set_threshold(young, middle, self._full_threshold)
         if self.preload is not None:
             self.preload.drop()
         if self._watcher is not None:
