@@ -7,6 +7,7 @@ switch, and every key that needs a pane brings it up.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 from collections import deque
@@ -39,6 +40,7 @@ from frontdesk.tui.widgets.filter_bar import FilterBar, filter_title
 from frontdesk.tui.widgets.footer import Footer
 from frontdesk.tui.widgets.month_grid import MonthGrid, grid_days
 from frontdesk.tui.widgets.patient_list import PatientList
+from frontdesk.tui.widgets.search_box import SearchBox
 from frontdesk.tui.widgets.virtual_list import PAGE, VirtualList
 
 if TYPE_CHECKING:
@@ -48,6 +50,9 @@ if TYPE_CHECKING:
 WIDE_FROM = 140
 T = TypeVar("T")
 FILTERS = Binding.Group("Filter", compact=True)
+#: While a search is typed, the rest of its first page and the first match's detail wait
+#: until the keys pause this long (seconds): a burst of keys reads and draws only its lists.
+KEYS_PAUSE = 0.15
 #: Where the phone booker works through recall calls.
 RECALL_FILTERS = (Filter.DUE_FOR_MAINTENANCE, Filter.NOT_SEEN)
 
@@ -104,6 +109,10 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         self._pager: ListPager | None = None
         self._month_shown: dt.date | None = None
         self._detail_for: int | None = None
+        self._detail_after_pause = False  # _detail_for waits for the keys to pause
+        # a search list read only as far as in sight: (pager, the list widget's generation,
+        # the rows read)
+        self._rest_of_page: tuple[ListPager, int, int] | None = None
         self._started = False  # True once the first rows are shown
         self._list_pending = False  # a reload asked for and not answered yet
         # an action on the highlighted patient asked for while the list or the detail was
@@ -131,8 +140,8 @@ class DeskScreen(FlowActions, DeskBaseScreen):
             with Vertical(id="right"):
                 with Vertical(id="patients-pane"):
                     yield FilterBar(id="filters")
-                    yield Input(placeholder="Find: name, chart, birth date or phone  (/)",
-                                id="search")
+                    yield SearchBox(placeholder="Find: name, chart, birth date or phone  (/)",
+                                    id="search")
                     yield PatientList(id="patients")
                 yield DetailPane(id="detail")
         yield Footer(compact=True)
@@ -222,10 +231,16 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         patients.this_year = self.as_of.year
         around = patients.cursor if in_place else None
         generation = self._list_generation
+        # A search opens on its first row and changes with every key: it reads the rows in
+        # sight (a third of a page on a tall terminal, an eighth on 80x24), the rest of its
+        # first page once the keys pause (_read_the_rest). Other lists read a page.
+        count = PAGE
+        if self._pager.query.searching and keep is None and not in_place:
+            count = min(PAGE, patients.size.height) or PAGE
         # (size, first page): the cursor on the first row, as a new list has it
         if not self._post_if_here(ready, lambda found: ListLoaded(generation, found[0], 0,
                                                                   found[1], 0)):
-            self.load_list(self._pager, generation, keep, around, ready)
+            self.load_list(self._pager, generation, keep, around, ready, count)
 
     def _load_month_if_needed(self, force: bool = False) -> None:
         first = self.as_of.replace(day=1)
@@ -249,7 +264,7 @@ class DeskScreen(FlowActions, DeskBaseScreen):
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_list(self, pager: ListPager, generation: int, keep: SortKey | None,
-                  around: int | None, ready: Future | None = None) -> None:
+                  around: int | None, ready: Future | None = None, count: int = PAGE) -> None:
         with self._pager_lock:
             size, rows = _answer(ready, lambda: (None, None))
             cursor = start = 0
@@ -260,7 +275,7 @@ class DeskScreen(FlowActions, DeskBaseScreen):
                 elif keep is not None and pager.query.by_name and size:
                     cursor = min(index_of(pager.query, keep), size - 1)
                 start = cursor // PAGE * PAGE
-                rows = pager.page(start, PAGE) if size else []
+                rows = pager.page(start, count if cursor == 0 else PAGE) if size else []
         if not get_current_worker().is_cancelled:
             self.post_message(ListLoaded(generation, size, start, rows, cursor,
                                          in_place=around is not None))
@@ -288,6 +303,26 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         lines = _answer(ready, lambda: day_agenda(day))
         if not get_current_worker().is_cancelled:
             self.post_message(AgendaLoaded(day, lines))
+
+    @work(exclusive=True, group="keys-pause", exit_on_error=False)
+    async def when_the_keys_pause(self) -> None:
+        """While a search is typed: the rest waits for a pause in the keys (KEYS_PAUSE).
+        Exclusive: the next key's list starts the wait again."""
+        await asyncio.sleep(KEYS_PAUSE)
+        self._read_the_rest()
+
+    def _read_the_rest(self) -> None:
+        """What waited for the keys to pause: the rest of the search's first page, and
+        the detail of the patient it points at."""
+        if self._rest_of_page is not None:
+            pager, widget_generation, read = self._rest_of_page
+            self._rest_of_page = None
+            if pager is self._pager:  # from the last row read on (the pager knows its key)
+                self._wanted_pages.append((pager, widget_generation, read, PAGE - read))
+                self.load_pages()
+        if self._detail_after_pause:
+            self._detail_after_pause = False
+            self._load_detail_now(self._detail_for)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, patient_id: int, as_of: dt.date, region: str,
@@ -331,8 +366,12 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         patients = self.query_one("#patients", PatientList)
         rows = {message.start + i: row for i, row in enumerate(message.rows)}
         cursor = patients.cursor if message.in_place else message.cursor
-        patients.reset(message.size, rows, cursor=cursor, keep_scroll=message.in_place)
+        widget_generation = patients.reset(message.size, rows, cursor=cursor,
+                                           keep_scroll=message.in_place)
         self._list_pending = False
+        short = message.start == 0 and len(message.rows) < min(PAGE, message.size)
+        self._rest_of_page = ((self._pager, widget_generation, len(message.rows)) if short
+                              else None)
         if not self._started:
             self._started = True
             self._load_the_rest()
@@ -340,7 +379,12 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         self._show_filters()
         highlighted = patients.highlighted  # now, not when its Highlighted message comes
         if highlighted is None or highlighted.id != self._detail_for:
-            self._show_detail(highlighted.id if highlighted is not None else None)
+            self._show_detail(highlighted.id if highlighted is not None else None,
+                              pause=self._typing())
+        if self._typing():
+            self.when_the_keys_pause()
+        else:
+            self._read_the_rest()
         self._run_waiting_action()
 
     def on_page_loaded(self, message: PageLoaded) -> None:
@@ -419,8 +463,20 @@ class DeskScreen(FlowActions, DeskBaseScreen):
         self.sub_title = " · ".join(filter(None, [self.app.sub_title,
                                                   f"as of {fmt.long_day(self.as_of)}"]))
 
-    def _show_detail(self, patient_id: int | None) -> None:
+    def _typing(self) -> bool:
+        """A search is being typed: its box has the focus."""
+        return self.focused is self.query_one("#search", SearchBox)
+
+    def _show_detail(self, patient_id: int | None, *, pause: bool = False) -> None:
+        """Show this patient in the detail pane (load it); `pause`: once the keys pause."""
         self._detail_for = patient_id
+        self._detail_after_pause = pause and patient_id is not None
+        if self._detail_after_pause:
+            self.when_the_keys_pause()
+            return
+        self._load_detail_now(patient_id)
+
+    def _load_detail_now(self, patient_id: int | None) -> None:
         if patient_id is None:
             self.query_one("#detail", DetailPane).show(None, self.as_of)
             return
@@ -442,7 +498,7 @@ class DeskScreen(FlowActions, DeskBaseScreen):
     @on(VirtualList.Highlighted, "#patients")
     def _patient_highlighted(self, message: VirtualList.Highlighted) -> None:
         if message.row is not None and message.row.id != self._detail_for:
-            self._show_detail(message.row.id)
+            self._show_detail(message.row.id, pause=self._typing())
 
     @on(VirtualList.Highlighted, "#agenda")
     def _appointment_highlighted(self, message: VirtualList.Highlighted) -> None:
@@ -467,8 +523,10 @@ class DeskScreen(FlowActions, DeskBaseScreen):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget
-        if widget.id == "patients" and widget.highlighted is not None:
-            if widget.highlighted.id != self._detail_for:
+        if widget.id == "patients":  # out of the search box: what waited for a pause, now
+            self.workers.cancel_group(self, "keys-pause")
+            self._read_the_rest()
+            if widget.highlighted is not None and widget.highlighted.id != self._detail_for:
                 self._show_detail(widget.highlighted.id)
         elif widget.id == "agenda" and widget.highlighted is not None:
             self._show_detail(widget.highlighted.patient_id)
