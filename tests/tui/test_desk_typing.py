@@ -4,6 +4,8 @@
   the list's first page and the first match's detail wait for the keys to pause, or for the
   search box to be left.
 - The search box's text scrolls within it, a key laying nothing else out.
+- The footer is built once while the desk starts, and again only when its keys change.
+- A list draws a row's line once while its look stays the same.
 - Full garbage collections wait for a quiet moment.
 """
 
@@ -12,12 +14,14 @@ from __future__ import annotations
 import gc
 
 import pytest
+from textual.widgets import Footer as TextualFooter
 from textual.worker_manager import WorkerManager
 
 from frontdesk.tui import app as app_module
 from frontdesk.tui.app import FrontdeskApp
 from frontdesk.tui.screens import desk as desk_module
 from frontdesk.tui.widgets.detail import DetailPane
+from frontdesk.tui.widgets.footer import Footer
 from frontdesk.tui.widgets.patient_list import PatientList
 from frontdesk.tui.widgets.search_box import SearchBox
 
@@ -101,6 +105,56 @@ async def test_a_long_search_scrolls_within_its_box(desk_db):
         await pilot.pause()
         assert "xEND" not in screen_text(app)
         assert app.screen.query_one("#search", SearchBox).value == typed
+
+
+async def test_the_footer_is_built_once_at_start_and_again_when_its_keys_change(
+        desk_db, monkeypatch):
+    built: list[str] = []
+    recompose = TextualFooter.recompose
+
+    async def counting(self):
+        built.append(type(self.screen).__name__)
+        await recompose(self)
+
+    monkeypatch.setattr(TextualFooter, "recompose", counting)
+    app = FrontdeskApp(clinic_name="Test Clinic")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        assert built == ["DeskScreen"]
+        footer = app.screen.query_one(Footer)
+        assert "Find" in screen_text(app) and footer.children
+        await pilot.press("slash")  # in the search box "/" is typed: Find is not a key there
+        await settle(pilot)
+        assert built == ["DeskScreen"] * 2
+        await pilot.press("escape")
+        await settle(pilot)
+        assert built == ["DeskScreen"] * 3
+
+
+async def test_a_list_draws_a_rows_line_once_while_its_look_stays(desk_db, monkeypatch):
+    drawn: list[str] = []
+    row_text = PatientList.row_text
+    monkeypatch.setattr(PatientList, "row_text",
+                        lambda self, row, width: (drawn.append(row.chart),
+                                                  row_text(self, row, width))[1])
+    app = FrontdeskApp(clinic_name="Test Clinic")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        patients = app.screen.query_one("#patients", PatientList)
+        before = screen_text(app)
+        drawn.clear()
+        patients.refresh()
+        await pilot.pause()
+        assert drawn == [] and screen_text(app) == before
+        await pilot.press("down")  # the cursor moves: its old and new lines only
+        await pilot.pause()
+        assert sorted(drawn) == sorted([patients.row(0).chart, patients.row(1).chart])
+        drawn.clear()
+        await pilot.press("c")  # focus leaves the list: the cursor's look changes
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert len(drawn) >= patients.size.height - 1
 
 
 async def test_full_collections_wait_for_a_quiet_moment(desk_db, monkeypatch):

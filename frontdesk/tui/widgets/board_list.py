@@ -41,6 +41,9 @@ class BoardList(VirtualList):
         return max(8, min(NAME_MAX, width - (6 + BADGE + KIND + CHAIR + STATUS + SINCE + ALERT
                                              + 2)))
 
+    def row_look(self) -> tuple:
+        return self.now, self.wait_limit  # the time in status and the alerts follow them
+
     def header_text(self, width: int) -> Text:
         name = self._name_width(width)
         return Text(f" {'Time':<5} {'Patient':<{name}} {'Phase':<{BADGE}}{'Kind':<{KIND}}"

@@ -53,6 +53,9 @@ class PatientList(VirtualList):
             self.calls = calls
             self.refresh()
 
+    def row_look(self) -> tuple:
+        return self.calls, self.this_year
+
     def header_text(self, width: int) -> Text:
         return self._line("Patient", "Chart", "Phase", "Last seen", "Next booked", "Last call",
                           width)

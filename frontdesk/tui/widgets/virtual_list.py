@@ -72,6 +72,13 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
         self.loaded = False       # False until the first reset(): shows "Loading…"
         self._rows: dict[int, Any] = {}
         self._asked: set[int] = set()  # page numbers requested and not answered yet
+        # Drawn lines, by (row, width, under the cursor): Textual draws every line in sight
+        # again whenever the list refreshes (a cursor move, a page arriving, a layout); a
+        # row's line is made once while the look stays the same (see render_lines).
+        self._lines: dict[tuple, Strip] = {}
+        self._look: tuple | None = None
+        self._base: Style | None = None    # the widget's style, once per drawing
+        self._cursor: Style | None = None  # the cursor's, once per drawing
 
     # --- data in ----------------------------------------------------------------------------
 
@@ -135,6 +142,24 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
     def row_text(self, row: Any, width: int) -> Text:
         raise NotImplementedError
 
+    def row_look(self) -> tuple:
+        """What else a row's line depends on (a subclass's settings: the clock, a column
+        shown or not); a change draws every line anew."""
+        return ()
+
+    def render_lines(self, crop):
+        # the widget's and the cursor's styles once per drawing, not once per line (each
+        # looks up the stylesheet and the ancestors' colours); lines drawn for another look
+        # (theme, focus, a subclass's settings) are forgotten
+        self._base = self.rich_style
+        # the cursor's look differs with and without focus (frontdesk.tcss)
+        self._cursor = self.get_component_rich_style("virtual-list--cursor")
+        look = (self._base, self._cursor, self.app.theme, self.row_look())
+        if look != self._look:
+            self._look = look
+            self._lines.clear()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if self.header and y == 0:
@@ -146,24 +171,38 @@ class VirtualList(ScrollView, can_focus=True, inherit_bindings=False):
                 text = " " + (self.empty_text if self.loaded else "Loading…")
                 style = self.get_component_rich_style("virtual-list--placeholder")
                 return self._strip(Text(text), width, style)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         if index >= self.row_count:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         row = self._rows.get(index)
         if row is None:
             style = self.get_component_rich_style("virtual-list--placeholder")
             return self._strip(Text("…"), width, style)
-        text = self.row_text(row, width)
-        # the cursor's look differs with and without focus (frontdesk.tcss)
-        style = (self.get_component_rich_style("virtual-list--cursor")
-                 if index == self.cursor else None)
-        return self._strip(text, width, style)
+        at_cursor = index == self.cursor
+        key = (row, width, at_cursor)
+        try:
+            strip = self._lines.get(key)
+        except TypeError:  # a row that cannot be a key: drawn every time
+            key, strip = None, None
+        if strip is None:
+            cursor = None
+            if at_cursor:
+                cursor = self._cursor or self.get_component_rich_style("virtual-list--cursor")
+            strip = self._strip(self.row_text(row, width), width, cursor)
+            if key is not None:
+                if len(self._lines) > 8 * PAGE:
+                    self._lines.clear()
+                self._lines[key] = strip
+        return strip
+
+    def _base_style(self) -> Style:
+        return self._base or self.rich_style
 
     def _strip(self, text: Text, width: int, style: Style | None) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = list(text.render(self.app.console))
         strip = Strip(segments).adjust_cell_length(width)
-        base = self.rich_style
+        base = self._base_style()
         # the cursor's style goes on top: under the widget's background it would not show
         top = style or Style()
         return Strip([Segment(t, (base + s if s else base) + top, c) for t, s, c in strip])
