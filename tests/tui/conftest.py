@@ -2,22 +2,71 @@
 
 from __future__ import annotations
 
+import inspect
+import shutil
+from pathlib import Path
+
 import pytest
 
 from frontdesk import clock
 
-from desk_support import BOARD_NOW, DESK_DAY, FIXTURES
+from clinic_files import closed_clinic_file, copy_clinic
+from desk_support import BOARD_NOW, DESK_DAY, FIXTURES, steady_cursors
 
 
 @pytest.fixture
-def desk_db(db_path):
+def snap_compare(snap_compare):
+    """pytest-textual-snapshot's snap_compare, with the text boxes' cursors shown steadily in
+    the picture (desk_support.steady_cursors) whatever the test did before."""
+    def compare(app, press=(), terminal_size=(80, 24), run_before=None):
+        async def before(pilot):
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            steady_cursors(pilot.app)
+        return snap_compare(app, press=press, terminal_size=terminal_size, run_before=before)
+    return compare
+
+
+def _seeded(tmp_path_factory, empty_clinic_file, name: str, seed) -> Path:
+    """An empty clinic's copy, seeded by `seed()` and closed, made once per test process."""
+    from frontdesk.services.clinic import open_clinic
+    path = tmp_path_factory.mktemp(name) / "clinic.db"
+    shutil.copyfile(empty_clinic_file, path)
+    open_clinic(str(path))
+    try:
+        seed(path.parent)
+    finally:
+        clock.set_today(None)
+    return closed_clinic_file(path)
+
+
+def _reopen_as(template: Path, db_path: Path) -> None:
+    """The test's clinic file (db_path, open and empty) replaced by a copy of `template`."""
+    from frontdesk.services.clinic import close_clinic
+    close_clinic()
+    copy_clinic(template, db_path)
+
+
+@pytest.fixture(scope="session")
+def desk_clinic_file(tmp_path_factory, empty_clinic_file) -> Path:
+    def seed(_folder):
+        from frontdesk.services.demo import generate_demo
+        from frontdesk.services.importer import import_csv
+        clock.set_today(DESK_DAY)
+        generate_demo(patients=200, seed=1, today=DESK_DAY)
+        import_csv(FIXTURES / "v1_patients.csv", None)
+    return _seeded(tmp_path_factory, empty_clinic_file, "desk-clinic", seed)
+
+
+@pytest.fixture
+def desk_db(db_path, desk_clinic_file):
     """A demo clinic of 200 patients as of DESK_DAY, plus the six hand-written patients of
-    the v1 fixture (Núñez, O'Brien, Smith-Jones, Müller, Ødegaard, Nguyễn)."""
-    from frontdesk.services.demo import generate_demo
-    from frontdesk.services.importer import import_csv
+    the v1 fixture (Núñez, O'Brien, Smith-Jones, Müller, Ødegaard, Nguyễn). Seeded once per
+    test process (desk_clinic_file), copied for each test."""
+    _reopen_as(desk_clinic_file, db_path)
     clock.set_today(DESK_DAY)
-    generate_demo(patients=200, seed=1, today=DESK_DAY)
-    import_csv(FIXTURES / "v1_patients.csv", None)
     return db_path
 
 
@@ -41,16 +90,24 @@ C-6,2026-11-23T11:00,assessment,booked,
 """
 
 
+@pytest.fixture(scope="session")
+def board_clinic_file(tmp_path_factory, empty_clinic_file) -> Path:
+    def seed(folder):
+        from frontdesk.services.importer import import_csv
+        patients, appointments = folder / "p.csv", folder / "a.csv"
+        patients.write_text(BOARD_PATIENTS, encoding="utf-8")
+        appointments.write_text(BOARD_APPOINTMENTS, encoding="utf-8")
+        clock.set_now(BOARD_NOW)
+        import_csv(str(patients), str(appointments))
+    return _seeded(tmp_path_factory, empty_clinic_file, "board-clinic", seed)
+
+
 @pytest.fixture
-def board_db(db_path, tmp_path):
+def board_db(db_path, board_clinic_file):
     """A small clinic on Monday BOARD_DAY at 09:05, six patients, six appointments that day:
     Ana Núñez is one infusion from the end of her series of 3, Eve Walker has none (a
-    walk-in)."""
-    from frontdesk.services.importer import import_csv
-    patients, appointments = tmp_path / "p.csv", tmp_path / "a.csv"
-    patients.write_text(BOARD_PATIENTS, encoding="utf-8")
-    appointments.write_text(BOARD_APPOINTMENTS, encoding="utf-8")
+    walk-in). Imported once per test process (board_clinic_file), copied for each test."""
+    _reopen_as(board_clinic_file, db_path)
     clock.set_now(BOARD_NOW)
-    import_csv(str(patients), str(appointments))
     yield db_path
     clock.set_today(None)

@@ -26,6 +26,16 @@ async def settle(pilot, rounds: int = 4) -> None:
         await pilot.pause()
 
 
+def steady_cursors(app) -> None:
+    """Every text box's cursor shown steadily, as it is right after a key: a screenshot taken
+    half a second or more after the last key would otherwise catch the blinking cursor in
+    whichever phase it was (a busy machine made the snapshots flaky)."""
+    from textual.widgets import Input, TextArea
+    for screen in app.screen_stack:
+        for box in [*screen.query(Input), *screen.query(TextArea)]:
+            box.cursor_blink = False
+
+
 def screen_text(app) -> str:
     """What the terminal shows, as plain text, one line per row."""
     strips = app.screen._compositor.render_strips()
