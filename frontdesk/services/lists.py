@@ -32,11 +32,11 @@ A = m.Appointment
 #: every patient's phase is read from the history.
 FEW_CHANGED = 500
 
-#: (phase, phase_since) as SQL expressions over Patient
-Standing = tuple
+#: (phase, phase_since) as SQL expressions over Patient: what phase_as_of answers
+PhaseAsOf = tuple
 
 
-def phase_as_of(as_of: dt.date, *, few: bool = False) -> Standing:
+def phase_as_of(as_of: dt.date, *, few: bool = False) -> PhaseAsOf:
     """(phase, phase_since) of the patient at the end of `as_of`, as SQL expressions
     (DOMAIN.md "as of D"; queries.phase_as_of). Every phase change is stamped with the
     clock's now, so from today on none comes after the day and the stored columns are the
@@ -98,8 +98,8 @@ def seen_by(as_of: dt.date, *conditions):
 # the census and the desk's filters count members without building the rows. A condition
 # that costs an index search comes after the cheap ones on the patient's own columns.
 
-def _mid_stabilization_members(as_of: dt.date, standing: Standing) -> list:
-    phase, _ = standing
+def _mid_stabilization_members(as_of: dt.date, phases: PhaseAsOf) -> list:
+    phase, _ = phases
     return [q.registered_by(as_of), phase == Phase.STABILIZATION.value]
 
 
@@ -112,36 +112,36 @@ def _due_thresholds(as_of: dt.date):
         for months in MAINTENANCE_INTERVAL_RANGE])
 
 
-def _due_for_maintenance_members(as_of: dt.date, standing: Standing) -> list:
+def _due_for_maintenance_members(as_of: dt.date, phases: PhaseAsOf) -> list:
     # due_on <= D + 7: no completed infusion from the interval's threshold to D, and either
     # one before it or, with none, the phase began by D + 7 (due_on is then phase_since).
     # The recent infusion first: most patients on boosters had one, fewer have the next
     # one booked.
-    phase, since = standing
+    phase, since = phases
     return [q.registered_by(as_of), phase == Phase.MAINTENANCE.value,
             ~fn.EXISTS(completed_infusions_by(as_of, A.start >= _due_thresholds(as_of))),
             ~fn.EXISTS(infusions(Status.BOOKED, q.from_day(as_of))),
             (since <= rules.due_window_end(as_of)) | fn.EXISTS(completed_infusions_by(as_of))]
 
 
-def _not_seen_members(as_of: dt.date, standing: Standing) -> list:
+def _not_seen_members(as_of: dt.date, phases: PhaseAsOf) -> list:
     cutoff = rules.not_seen_cutoff(as_of)
-    phase, _ = standing
+    phase, _ = phases
     return [q.registered_by(as_of), phase != Phase.DISCHARGED.value,
             ~fn.EXISTS(seen_by(as_of, q.from_day(cutoff))),
             (P.registered_on < cutoff) | fn.EXISTS(seen_by(as_of))]
 
 
-_MEMBERS: dict[str, Callable[[dt.date, Standing], list]] = {
+_MEMBERS: dict[str, Callable[[dt.date, PhaseAsOf], list]] = {
     "mid_stabilization": _mid_stabilization_members,
     "due_for_maintenance": _due_for_maintenance_members,
     "not_seen_over_a_month": _not_seen_members}
 
 
-def members(list_name: str, as_of: dt.date, standing: Standing | None = None) -> list:
+def members(list_name: str, as_of: dt.date, phases: PhaseAsOf | None = None) -> list:
     """The conditions on Patient that make a patient a member of the list as of a date
-    (`standing`: phase_as_of(as_of), when the caller has it already)."""
-    return _MEMBERS[list_name](as_of, standing or phase_as_of(as_of))
+    (`phases`: phase_as_of(as_of), when the caller has it already)."""
+    return _MEMBERS[list_name](as_of, phases or phase_as_of(as_of))
 
 
 # --- reading rows ----------------------------------------------------------------------------
@@ -190,10 +190,10 @@ _PHASES = {p.value: p for p in Phase}
 
 # --- the lists -------------------------------------------------------------------------------
 
-def mid_stabilization(as_of: dt.date, standing: Standing | None = None
+def mid_stabilization(as_of: dt.date, phases: PhaseAsOf | None = None
                       ) -> list[rules.StabilizationEntry]:
-    standing = standing or phase_as_of(as_of)
-    _, since = standing
+    phases = phases or phase_as_of(as_of)
+    _, since = phases
     # the last completed infusion since phase_since is the last one ever when that is on or
     # after phase_since (one index search fewer per member)
     query = P.select(P.chart_number, P.last_name, P.first_name, since,
@@ -201,7 +201,7 @@ def mid_stabilization(as_of: dt.date, standing: Standing | None = None
                      completed_in_phase(since, as_of, fn.COUNT(A.id)),
                      last_completed_infusion(as_of),
                      next_booked(as_of, A.kind == Kind.INFUSION.value)
-                     ).where(*_mid_stabilization_members(as_of, standing))
+                     ).where(*_mid_stabilization_members(as_of, phases))
     day = day_reader()
     entries = []
     # the entries' fields in order (positional: a keyword call costs a third more, and a
@@ -217,13 +217,13 @@ def mid_stabilization(as_of: dt.date, standing: Standing | None = None
     return entries
 
 
-def due_for_maintenance(as_of: dt.date, standing: Standing | None = None
+def due_for_maintenance(as_of: dt.date, phases: PhaseAsOf | None = None
                         ) -> list[rules.MaintenanceDueEntry]:
-    standing = standing or phase_as_of(as_of)
-    _, since = standing
+    phases = phases or phase_as_of(as_of)
+    _, since = phases
     query = P.select(P.chart_number, P.last_name, P.first_name, since,
                      P.maintenance_interval_months, last_completed_infusion(as_of)
-                     ).where(*_due_for_maintenance_members(as_of, standing))
+                     ).where(*_due_for_maintenance_members(as_of, phases))
     day, due_on = day_reader(), due_reader()
     entries = []
     for chart, last, first, began, months, last_infusion in fetch(query):
@@ -234,13 +234,13 @@ def due_for_maintenance(as_of: dt.date, standing: Standing | None = None
     return entries
 
 
-def not_seen_over_a_month(as_of: dt.date, standing: Standing | None = None
+def not_seen_over_a_month(as_of: dt.date, phases: PhaseAsOf | None = None
                           ) -> list[rules.NotSeenEntry]:
-    standing = standing or phase_as_of(as_of)
-    phase, _ = standing
+    phases = phases or phase_as_of(as_of)
+    phase, _ = phases
     query = P.select(P.chart_number, P.last_name, P.first_name, phase,
                      seen_by(as_of).select(fn.MAX(A.start)), next_booked(as_of)
-                     ).where(*_not_seen_members(as_of, standing))
+                     ).where(*_not_seen_members(as_of, phases))
     day = day_reader()
     return [rules.NotSeenEntry(chart, rules.display_name(last, first), _PHASES[phase],
                                day(last_seen), day(booked))
@@ -250,14 +250,14 @@ def not_seen_over_a_month(as_of: dt.date, standing: Standing | None = None
 def list_sizes(as_of: dt.date) -> dict[str, int]:
     """How many patients each list holds, counted in SQL without building the rows."""
     with read_snapshot():
-        standing = phase_as_of(as_of)
-        return {name: P.select(fn.COUNT(P.id)).where(*members(as_of, standing)).scalar()
+        phases = phase_as_of(as_of)
+        return {name: P.select(fn.COUNT(P.id)).where(*members(as_of, phases)).scalar()
                 for name, members in _MEMBERS.items()}
 
 
 def desk_lists(as_of: dt.date) -> rules.DeskLists:
     with read_snapshot():
-        standing = phase_as_of(as_of)
-        return rules.sort_lists(as_of, mid_stabilization(as_of, standing),
-                                due_for_maintenance(as_of, standing),
-                                not_seen_over_a_month(as_of, standing))
+        phases = phase_as_of(as_of)
+        return rules.sort_lists(as_of, mid_stabilization(as_of, phases),
+                                due_for_maintenance(as_of, phases),
+                                not_seen_over_a_month(as_of, phases))

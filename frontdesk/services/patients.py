@@ -30,7 +30,7 @@ from frontdesk.domain.search import SearchTerms
 from frontdesk.domain.validation import format_phone
 from frontdesk.services import audit, recall
 from frontdesk.db.dialect import as_day, as_moment
-from frontdesk.services.lists import (Standing, completed_in_phase, day_reader, due_reader,
+from frontdesk.services.lists import (PhaseAsOf, completed_in_phase, day_reader, due_reader,
                                       fetch, last_completed_infusion, members, next_booked,
                                       phase_as_of, seen_by)
 
@@ -96,21 +96,21 @@ _LISTS = (Filter.MID_STABILIZATION, Filter.DUE_FOR_MAINTENANCE, Filter.NOT_SEEN)
 
 
 def _conditions(q: ListQuery, *, walk_names: bool = False,
-                standing: Standing | None = None) -> list:
-    """`standing`: phase_as_of(q.as_of), when the caller has it already."""
+                phases: PhaseAsOf | None = None) -> list:
+    """`phases`: phase_as_of(q.as_of), when the caller has it already."""
     if q.searching:
         return [search_index.matching(q.search, walk_names=walk_names)]
     if q.hide_called_on is not None:
-        return [*_conditions(replace(q, hide_called_on=None), standing=standing),
+        return [*_conditions(replace(q, hide_called_on=None), phases=phases),
                 P.id.not_in(recall.called_on(q.hide_called_on))]
     if q.filter in _LISTS:
-        return members(q.filter.value, q.as_of, standing)
+        return members(q.filter.value, q.as_of, phases)
     if q.filter == Filter.DAY:
         return [P.id.in_(_appointments_on(q.as_of, A.patient))]
     return []
 
 
-def count(q: ListQuery, standing: Standing | None = None) -> int:
+def count(q: ListQuery, phases: PhaseAsOf | None = None) -> int:
     if q.searching:
         return search_index.count(q.search)
     if q.filter == Filter.DAY and q.hide_called_on is None:
@@ -118,7 +118,7 @@ def count(q: ListQuery, standing: Standing | None = None) -> int:
         # exists: a foreign key)
         return _appointments_on(q.as_of, fn.COUNT(A.patient.distinct())).scalar()
     with read_snapshot():  # the phase as of a past day is asked in two steps
-        conditions = _conditions(q, standing=standing)
+        conditions = _conditions(q, phases=phases)
         # COUNT(*): SQLite counts the table without reading rows
         query = P.select(fn.COUNT(SQL("*")))
         return (query.where(*conditions) if conditions else query).scalar()
@@ -128,8 +128,8 @@ def filter_counts(as_of: dt.date) -> dict[Filter, int]:
     """Every filter's size as of a date, from one snapshot (the lists' sizes equal
     `frontdesk lists`)."""
     with read_snapshot():
-        standing = phase_as_of(as_of)
-        return {f: count(ListQuery(as_of, f), standing) for f in Filter}
+        phases = phase_as_of(as_of)
+        return {f: count(ListQuery(as_of, f), phases) for f in Filter}
 
 
 def ordered_ids(q: ListQuery) -> list[int]:
@@ -140,10 +140,10 @@ def ordered_ids(q: ListQuery) -> list[int]:
         raise ValueError("lists sorted by name page by keyset; use rows_after")
     if q.filter == Filter.DUE_FOR_MAINTENANCE:
         with read_snapshot():
-            standing = phase_as_of(q.as_of)
-            query = P.select(P.id, P.chart_number, standing[1], P.maintenance_interval_months,
+            phases = phase_as_of(q.as_of)
+            query = P.select(P.id, P.chart_number, phases[1], P.maintenance_interval_months,
                              last_completed_infusion(q.as_of)
-                             ).where(*_conditions(q, standing=standing))
+                             ).where(*_conditions(q, phases=phases))
             rows = fetch(query)
         day, due_on = day_reader(), due_reader()
         due = [(due_on(day(last), months, day(since)), chart, pid)
@@ -152,9 +152,9 @@ def ordered_ids(q: ListQuery) -> list[int]:
         return [pid for _, _, pid in due]
     if q.filter == Filter.NOT_SEEN:
         with read_snapshot():
-            standing = phase_as_of(q.as_of)
+            phases = phase_as_of(q.as_of)
             query = P.select(P.id, P.chart_number, seen_by(q.as_of).select(fn.MAX(A.start))
-                             ).where(*_conditions(q, standing=standing))
+                             ).where(*_conditions(q, phases=phases))
             rows = fetch(query)
         day, never = day_reader(), (False, dt.date.min)
         unseen = [((True, day(last)) if last is not None else never, chart, pid)
