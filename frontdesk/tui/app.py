@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import time
 from functools import partial
 from typing import TYPE_CHECKING, Iterable
@@ -30,6 +31,15 @@ if TYPE_CHECKING:
 QUIET_FOR_A_FULL_COLLECTION = 1.0
 #: How often (seconds) the desk looks whether a full collection is due and it is quiet.
 FULL_COLLECTION_CHECK = 2.0
+#: The other screens, loaded once the desk has started and keys and mouse have rested this
+#: long (seconds), so that opening one the first time costs no imports (their services,
+#: dateutil's parser, their widgets: 50-150 ms on these machines).
+WARM_UP_WHEN_QUIET = 0.5
+WARM_UP = ("frontdesk.tui.screens.board", "frontdesk.tui.screens.census",
+           "frontdesk.tui.screens.booking", "frontdesk.tui.screens.series",
+           "frontdesk.tui.screens.register", "frontdesk.tui.screens.recall_call",
+           "frontdesk.tui.screens.check_in", "frontdesk.tui.screens.notes",
+           "frontdesk.tui.screens.help")
 
 
 class FrontdeskApp(App):
@@ -57,6 +67,7 @@ class FrontdeskApp(App):
         self._watcher: ChangeWatcher | None = None
         self._last_input = 0.0  # time.monotonic() of the last key or mouse event
         self._full_threshold: int | None = None  # Python's, while the desk holds it back
+        self._warmed_up = False  # the other screens' modules loaded (WARM_UP)
 
     def on_mount(self) -> None:
         if self.desk_settings.theme in self.available_themes:
@@ -79,12 +90,27 @@ class FrontdeskApp(App):
         gc.set_threshold(young, middle, 2**31 - 1)  # full collections: _collect_when_quiet
         gc.enable()
         self.set_interval(FULL_COLLECTION_CHECK, self._collect_when_quiet)
+        self.set_timer(WARM_UP_WHEN_QUIET, self._warm_up_when_quiet)
 
     def _collect_when_quiet(self) -> None:
         # due by Python's own rule: after so many collections of the middle generation
         due = gc.get_count()[2] >= (self._full_threshold or 0)
         if due and time.monotonic() - self._last_input >= QUIET_FOR_A_FULL_COLLECTION:
             gc.collect()
+
+    def _warm_up_when_quiet(self) -> None:
+        if self._warmed_up:
+            return
+        if time.monotonic() - self._last_input < WARM_UP_WHEN_QUIET:
+            self.set_timer(WARM_UP_WHEN_QUIET, self._warm_up_when_quiet)
+        else:
+            self._warmed_up = True
+            self.warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        for module in WARM_UP:
+            importlib.import_module(module)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:

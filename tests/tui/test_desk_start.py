@@ -147,3 +147,23 @@ def test_the_preload_imports_no_textual():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout
     assert json.loads(out) == []
+
+
+async def test_the_other_screens_load_once_the_desk_is_quiet(desk_db, monkeypatch):
+    from frontdesk.tui import app as app_module
+    loaded: list[str] = []
+    monkeypatch.setattr(app_module.importlib, "import_module", loaded.append)
+    app = FrontdeskApp(clinic_name="Test Clinic")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "a")  # keys: not yet
+        app._warm_up_when_quiet()
+        await settle(pilot)
+        assert loaded == []
+        for _ in range(50):
+            await pilot.pause(0.1)
+            await settle(pilot, rounds=1)
+            if loaded:
+                break
+        assert loaded == list(app_module.WARM_UP)
+        assert "frontdesk.tui.screens.booking" in loaded
