@@ -26,9 +26,11 @@ today's may be under way at noon, and the future is booked as far as it would be
 four): with that, chair use near today is about 60%, as in the field; far fewer chairs fill
 every slot and push bookings weeks out.
 
-Speed matters (100,000 patients, a million appointments, in well under a minute): rows are
-plain tuples built from precomputed datetimes, written with the driver's executemany, and the
-appointment indexes are rebuilt once after the load instead of row by row.
+Speed matters (100,000 patients, a million appointments, in well under 20 s on two cores):
+rows are plain tuples built from precomputed datetimes and their texts, written with the
+driver's executemany, and the indexes sorted by other than the patient are rebuilt once after
+the load instead of row by row. On SQLite a big clinic is simulated in a helper process,
+a batch of patients at a time, while this one writes the batches before (_Simulation).
 """
 
 from __future__ import annotations
@@ -45,11 +47,12 @@ import phonenumbers
 
 from frontdesk.db import chair_guard
 from frontdesk.db import models as m
-from frontdesk.db.bulk import indexes_deferred, insert_rows
+from frontdesk.db.bulk import (Helper, Packer, Texts, indexes_deferred, insert_packed,
+                               insert_rows, load_cache)
 from frontdesk.db.connection import is_sqlite, write_transaction
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.model import Kind, Phase, Status
-from frontdesk.domain.validation import name_key, search_key
+from frontdesk.domain.validation import NAME_KEY_MAX, search_key
 from frontdesk.services import audit
 from frontdesk.services.clinic import clinic_settings
 
@@ -146,6 +149,17 @@ _ASCII = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "d", 
                         "æ": "ae", "œ": "oe"})
 
 
+def _name_keys() -> tuple[list[str], list[str]]:
+    """Each first and last name's search key: name_key(first, last) is the last one's, a
+    space and the first one's (a name folds to letters and digits, at least one, far
+    short of the cut; checked for every pair in tests/services/test_demo.py)."""
+    first = [search_key(name) for name in FIRST_NAMES]
+    last = [search_key(name) for name in LAST_NAMES]
+    if not all(first + last) or max(map(len, first + last)) > NAME_KEY_MAX // 2 - 1:
+        raise DomainError("demo data: a name that folds to nothing or too long")
+    return first, last
+
+
 def _email_part(name: str) -> str:
     """'Ó Súilleabháin' -> 'osuilleabhain', 'Ødegaard' -> 'odegaard' (plain ASCII)."""
     folded = search_key(name).translate(_ASCII).replace(" ", "")
@@ -219,6 +233,8 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
     settings = clinic_settings()
     cal = _Calendar(settings, today)
     sqlite = is_sqlite(db)
+    # a big clinic is simulated by another process while this one writes (see _Simulation)
+    simulation = _Simulation() if sqlite and patients >= SIMULATE_APART_FROM else None
     # The load builds millions of tuples that live until it ends and make no cycles: the
     # cyclic garbage collector would traverse them again and again for nothing.
     collecting = gc.isenabled()
@@ -238,25 +254,33 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
         # connection (leaving WAL needs that; otherwise the load stays in the WAL).
         rolled = _journal(db, "delete") if _journal(db) == "wal" else False
     try:
-        with write_transaction():
+        # the load's page cache from the first insert to the last check (bulk.load_cache)
+        with load_cache(), write_transaction():
             if m.Patient.select().exists():  # checked inside the write lock: no race
                 raise DomainError("this database already has patients: demo data goes only "
                                   "into an empty clinic")
             staff_ids, seed_staff = _staff(staff, cal)
             chair_ids = _chairs(patients)
-            rng = random.Random(seed)
             base_id = (m.Patient.select(m.Patient.id).order_by(m.Patient.id.desc())
                        .scalar() or 0) + 1
-            patient_rows, change_rows, appointments = _simulate(
-                rng, patients, cal, staff_ids, chair_ids, base_id)
+            plan = (seed, patients, settings, today, staff_ids, chair_ids, base_id, BATCH)
             # the chair guard checks the whole load once, after its indexes are built once
-            with chair_guard.suspended(), indexes_deferred(m.Patient, m.PhaseChange,
-                                                             m.Appointment):
-                insert_rows(m.Patient, PATIENT_COLUMNS, patient_rows)
-                insert_rows(m.PhaseChange, CHANGE_COLUMNS, change_rows)
-                insert_rows(m.Appointment, APPOINTMENT_COLUMNS, appointments)
-            booked = len(appointments)
-            del patient_rows, change_rows, appointments  # freed before collection resumes
+            with chair_guard.suspended(), indexes_deferred(
+                    m.Patient, m.PhaseChange, m.Appointment,
+                    keep=KEPT_WHILE_STREAMING if simulation is not None else ()):
+                if simulation is not None:
+                    booked = simulation.load(plan)
+                else:
+                    booked = 0
+                    for patient_rows, change_rows, appointments in _simulate(
+                            random.Random(seed), patients, cal, staff_ids, chair_ids, base_id,
+                            as_text=sqlite):
+                        insert_rows(m.Patient, PATIENT_COLUMNS, patient_rows)
+                        insert_rows(m.PhaseChange, CHANGE_COLUMNS, change_rows)
+                        insert_rows(m.Appointment, APPOINTMENT_COLUMNS, appointments)
+                        booked += len(appointments)
+                        # freed before collection resumes
+                        del patient_rows, change_rows, appointments
             if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchone() is not None:
                 raise DomainError("demo data: a row points to nothing (a bug in the generator)")
             if not sqlite:
@@ -265,6 +289,8 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
                          today=today.isoformat(), appointments=booked,
                          chairs=len(chair_ids))
     finally:
+        if simulation is not None:
+            simulation.close()
         if collecting:
             gc.enable()
         if sqlite:
@@ -278,6 +304,68 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return DemoSummary(patients=patients, appointments=booked,
                        chairs=len(chair_ids), seconds=round(time.perf_counter() - started, 3))
+
+
+#: From this many patients (SQLite) the simulation runs in a process of its own, a batch of
+#: BATCH patients at a time, while this one writes the batches before (on a second core:
+#: about 8 s of simulation at 100,000 patients overlap the inserts). Below, starting a
+#: process costs more than it saves.
+SIMULATE_APART_FROM = 10_000
+BATCH = 2_000
+
+
+#: Indexes kept up row by row when the batches come from the helper: the rows come in
+#: patient order, so these only grow at their end (about as cheap as building them after),
+#: and this process has time to spare while it waits for the next batch; those sorted
+#: otherwise (by chair, by day), and the patients' own, are built after the load.
+KEPT_WHILE_STREAMING = ("appointment_patient_id_kind_status_start",
+                        "appointment_patient_id_start_status", "appointment_rescheduled_from_id",
+                        "phase_change_patient_id_at", "phase_change_appointment_event_id")
+
+
+class _Simulation:
+    """The simulation in a helper process (bulk.Helper, started at once so that its start-up
+    overlaps this one's), sending each batch of patients' rows packed for SQLite
+    (bulk.Packer). The same rows as in-process: one Random(seed), the same batches in order;
+    each table's ids come in the same order whether its rows are written in one go or per
+    batch. A failure in the helper comes back as bulk.HelperFailed; close() ends it."""
+
+    def __init__(self) -> None:
+        self._helper = Helper(f"{__name__}:_simulate_apart")
+
+    def load(self, plan: tuple) -> int:
+        """Send the plan, write every batch as it comes; the number of appointments."""
+        helper = self._helper
+        helper.send(plan)
+        booked = 0
+        while (batch := helper.recv()) is not None:
+            patients, changes, appointments, count = batch
+            insert_packed(m.Patient, PATIENT_COLUMNS, *patients)
+            insert_packed(m.PhaseChange, CHANGE_COLUMNS, *changes)
+            insert_packed(m.Appointment, APPOINTMENT_COLUMNS, *appointments)
+            booked += count
+            del batch, patients, changes, appointments
+        return booked
+
+    def close(self) -> None:
+        self._helper.close()
+
+
+def _simulate_apart(channel) -> None:
+    """The helper's side of _Simulation: batches of packed rows, then None."""
+    gc.disable()  # as in the parent: millions of tuples, no cycles
+    seed, count, settings, today, desk, chair_ids, base_id, every = channel.recv()
+    cal = _Calendar(settings, today)
+    packers = (Packer(m.Patient, PATIENT_COLUMNS, ready=True),
+               Packer(m.PhaseChange, CHANGE_COLUMNS, ready=True),
+               Packer(m.Appointment, APPOINTMENT_COLUMNS, ready=True))
+    for batch in _simulate(random.Random(seed), count, cal, desk, chair_ids, base_id,
+                           every=every, as_text=True):
+        channel.send([(packer.pack(rows), []) for packer, rows in zip(packers, batch)]
+                     + [len(batch[2])])
+        del batch
+    channel.send([([], packer.rest()) for packer in packers] + [0])
+    channel.send(None)
 
 
 def _journal(db, mode: str | None = None):
@@ -337,6 +425,10 @@ def _chairs(patients: int) -> list[int]:
     return [r[0] for r in rows if r[3]]
 
 
+def _as_it_is(value):
+    return value
+
+
 def _reset_sequence(db, model) -> None:
     """PostgreSQL: explicit ids were written, so move the id sequence past them."""
     table = model._meta.table_name
@@ -345,8 +437,12 @@ def _reset_sequence(db, model) -> None:
 
 
 def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
-              chair_ids: list[int], base_id: int):
-    """Every patient's history, in order. Returns (patients, phase changes, appointments)."""
+              chair_ids: list[int], base_id: int, every: int | None = None,
+              as_text: bool = False):
+    """Every patient's history, in order: yields the rows (patients, phase changes,
+    appointments) of each `every` patients in turn (all of them at once by default).
+    `as_text`: dates and moments in the rows as the text SQLite stores (bulk.Packer's
+    ready rows), each distinct one formatted once; else as date and datetime values."""
     r = rng.random
     getrandbits = rng.getrandbits
 
@@ -363,6 +459,9 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
         return a + x
 
     G = cal.grid
+    text = Texts().__getitem__ if as_text else _as_it_is
+    GT = [text(moment) for moment in G]     # the grid's moments as written
+    DT = [text(day) for day in cal.days]
     W = cal.W
     NS = cal.slots
     H = cal.H
@@ -401,145 +500,152 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
     add = appointments.append
     patient_rows: list[tuple] = []
     change_rows: list[tuple] = []
-    keys: dict[tuple[int, int], str] = {}
-    emails: dict[tuple[int, int], tuple[str, str]] = {}
+    first_keys, last_keys = _name_keys()
+    first_mail = [_email_part(name) for name in FIRST_NAMES]
+    last_mail = [_email_part(name) for name in LAST_NAMES]
 
-    # per-patient state shared with book()
+    # per-patient state shared with visit()
     pid = 0
     last_k = -1
     reg_k = 0
     reg_dt = G[0]
+    reg_t = GT[0]
     last_status_at = G[0]
+    last_status_t = GT[0]
 
-    def book(kind, want, pref, floor, lead, defer):
-        """Place one appointment (an infusion in a free chair); emit its row.
-        Returns (day, status) or None when it is not (yet) booked."""
-        nonlocal last_k, last_status_at
-        if want <= last_k:
-            want = last_k + 1
-        if kind is INF:
-            i = want * NS + pref
-            if i >= ncap:
-                return None
-            while used[i] >= C:
-                i += 1
+    def visit(kind, want, pref, floor, lead, defer=False, tries=3):
+        """Place one appointment (an infusion in a free chair) and emit its row, booking
+        again after a no-show or cancellation (up to `tries` bookings). Returns (day,
+        status) of the last one, or None when it is not (yet) booked. (One function, not
+        two: a million calls.)"""
+        nonlocal last_k, last_status_at, last_status_t
+        while True:
+            if want <= last_k:
+                want = last_k + 1
+            if kind is INF:
+                i = want * NS + pref
                 if i >= ncap:
                     return None
-            k = i // NS
-            j = (i - k * NS) * inf_t
-            d = inf_t
-            dm = inf_m
-        else:
-            if want > H:
-                return None
-            k = want
-            i = -1
-            j = pref
-            if kind is CON:
-                d = con_t
-                dm = con_m
+                while used[i] >= C:
+                    i += 1
+                    if i >= ncap:
+                        return None
+                k = i // NS
+                j = (i - k * NS) * inf_t
+                d = inf_t
+                dm = inf_m
             else:
-                d = ass_t
-                dm = ass_m
-        bk = k - lead
-        if bk < floor:
-            bk = floor
-        if bk >= k:
-            bk = k - 1
-        if bk > lb:
-            if defer:
-                return None
-            bk = lb
-        if bk <= reg_k:
-            booked_at = reg_dt
-        elif bk == t0:
-            booked_at = G[bk * W + int(r() * book_ticks_today)]
-        else:
-            booked_at = G[bk * W + int(r() * (W - 1))]
-        if booked_at < last_status_at:   # not before the patient's previous visit or call
-            booked_at = last_status_at
-        g = k * W + j
-        start = G[g]
-        ends = G[g + d]
-        x = int(r() * nd2)
-        by = desk[x % nd]
-        booker = desk[x // nd]
-        late = False
-        reason = None
-        chair = None
-        if k < t0 or (k == t0 and today_open and j + d <= now_j):
-            x = r()
-            if x < P_NO_SHOW:
-                status = NO_SHOW
-                status_at = G[g + 1]
-            elif x < P_NO_SHOW + P_CANCEL:
-                status = CANCELLED
-                if r() < P_LATE:
-                    status_at = start - minutes[randint(60, 23 * 60)]
+                if want > H:
+                    return None
+                k = want
+                i = -1
+                j = pref
+                if kind is CON:
+                    d = con_t
+                    dm = con_m
                 else:
-                    status_at = start - minutes[randint(1, 10) * 1440 - randint(0, 600)]
-                if status_at < booked_at:
-                    status_at = booked_at
+                    d = ass_t
+                    dm = ass_m
+            bk = k - lead
+            if bk < floor:
+                bk = floor
+            if bk >= k:
+                bk = k - 1
+            if bk > lb:
+                if defer:
+                    return None
+                bk = lb
+            # each moment with its text (GT, text()): written as text, compared as datetimes
+            if bk <= reg_k:
+                booked_at = reg_dt
+                booked_t = reg_t
+            else:
+                b = bk * W + int(r() * (book_ticks_today if bk == t0 else W - 1))
+                booked_at = G[b]
+                booked_t = GT[b]
+            if booked_at < last_status_at:   # not before the patient's previous visit or call
+                booked_at = last_status_at
+                booked_t = last_status_t
+            g = k * W + j
+            start = G[g]
+            ends = G[g + d]
+            x = int(r() * nd2)
+            by = desk[x % nd]
+            booker = desk[x // nd]
+            late = False
+            reason = None
+            chair = None
+            if k < t0 or (k == t0 and today_open and j + d <= now_j):
+                x = r()
+                if x < P_NO_SHOW:
+                    status = NO_SHOW
+                    status_at = G[g + 1]
+                    status_t = GT[g + 1]
+                elif x < P_NO_SHOW + P_CANCEL:
+                    status = CANCELLED
+                    if r() < P_LATE:
+                        status_at = start - minutes[randint(60, 23 * 60)]
+                    else:
+                        status_at = start - minutes[randint(1, 10) * 1440 - randint(0, 600)]
+                    if status_at < booked_at:
+                        status_at = booked_at
+                    status_t = text(status_at)
+                    late = start - status_at < HOUR24
+                    reason = CANCEL_REASONS[int(r() * nreasons)]
+                else:
+                    status = COMPLETED
+                    status_at = ends
+                    status_t = GT[g + d]
+            elif k == t0 and today_open and j < now_j:   # under way at noon today
+                elapsed = int((now_j - j) * cal.tick)
+                if r() < P_NO_SHOW and elapsed >= 15:
+                    status = NO_SHOW
+                    status_at = start + minutes[15]
+                elif kind is not INF or elapsed < 10:
+                    status = ARRIVED
+                    status_at = start
+                else:
+                    x = r()
+                    if x < 0.1:
+                        status = ARRIVED
+                        status_at = start
+                    elif x < 0.4 or elapsed < 55:
+                        status = IN_CHAIR
+                        status_at = start + minutes[min(10, elapsed)]
+                    else:
+                        status = RECOVERY
+                        status_at = start + minutes[min(50, elapsed)]
+                status_t = text(status_at)
+            elif r() < P_FUTURE_CANCEL:
+                status = CANCELLED
+                span = int((now - booked_at).total_seconds() // 60)
+                status_at = booked_at + dt.timedelta(minutes=int(r() * span))
+                status_t = text(status_at)
                 late = start - status_at < HOUR24
                 reason = CANCEL_REASONS[int(r() * nreasons)]
             else:
-                status = COMPLETED
-                status_at = ends
-        elif k == t0 and today_open and j < now_j:   # under way at noon today
-            elapsed = int((now_j - j) * cal.tick)
-            if r() < P_NO_SHOW and elapsed >= 15:
-                status = NO_SHOW
-                status_at = start + minutes[15]
-            elif kind is not INF or elapsed < 10:
-                status = ARRIVED
-                status_at = start
-            else:
-                x = r()
-                if x < 0.1:
-                    status = ARRIVED
-                    status_at = start
-                elif x < 0.4 or elapsed < 55:
-                    status = IN_CHAIR
-                    status_at = start + minutes[min(10, elapsed)]
+                status = BOOKED
+                status_at = booked_at
+                status_t = booked_t
+            if i >= 0:
+                if status is CANCELLED:
+                    chair = chair_ids[int(r() * C)]
                 else:
-                    status = RECOVERY
-                    status_at = start + minutes[min(50, elapsed)]
-        elif r() < P_FUTURE_CANCEL:
-            status = CANCELLED
-            span = int((now - booked_at).total_seconds() // 60)
-            status_at = booked_at + dt.timedelta(minutes=int(r() * span))
-            late = start - status_at < HOUR24
-            reason = CANCEL_REASONS[int(r() * nreasons)]
-        else:
-            status = BOOKED
-            status_at = booked_at
-        if i >= 0:
-            if status is CANCELLED:
-                chair = chair_ids[int(r() * C)]
-            else:
-                chair = chair_ids[used[i]]
-                used[i] += 1
-        if status is BOOKED:
-            by = booker
-        add((pid, kind, start, dm, ends, chair, status, status_at, by, booked_at, booker,
-             late, reason, 1))
-        last_k = k
-        last_status_at = status_at
-        return k, status
-
-    def visit(kind, want, pref, floor, lead, defer=False, tries=3):
-        """book(), rebooking after a no-show or cancellation (up to `tries` bookings)."""
-        while True:
-            res = book(kind, want, pref, floor, lead, defer)
-            if res is None:
-                return None
-            k, status = res
-            if status in FAILED and tries > 1:
+                    chair = chair_ids[used[i]]
+                    used[i] += 1
+            if status is BOOKED:
+                by = booker
+            add((pid, kind, GT[g], dm, GT[g + d], chair, status, status_t, by, booked_t, booker,
+                 late, reason, 1))
+            last_k = k
+            last_status_at = status_at
+            last_status_t = status_t
+            if (status is NO_SHOW or status is CANCELLED) and tries > 1:   # FAILED
                 tries -= 1
                 want = k + randint(2, 7)
                 floor = k if k <= lb else lb
                 continue
-            return res
+            return k, status
 
     def con_j():
         return step * int(r() * con_choices)
@@ -555,7 +661,12 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
     min_age = 18 * 366 + 1
     age_span = 85 * 365 - min_age
 
+    every = every or count or 1
     for p in range(count):
+        if p and p % every == 0:
+            yield patient_rows, change_rows, appointments
+            patient_rows, change_rows, appointments = [], [], []
+            add = appointments.append
         pid = base_id + p
         N = _TARGETS[int(r() * len(_TARGETS))]
         M = _INTERVALS[int(r() * len(_INTERVALS))]
@@ -578,35 +689,35 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
         li = int(r() * nlast)
         first = FIRST_NAMES[fi]
         last = LAST_NAMES[li]
-        key = keys.get((fi, li))
-        if key is None:
-            key = keys[(fi, li)] = name_key(first, last)
+        key = f"{last_keys[li]} {first_keys[fi]}"   # name_key(first, last)
         dob = dt.date.fromordinal(today_ord - min_age - int(age_span * (r() + r()) / 2))
         phone = (f"+1{AREA_CODES[int(r() * nareas)]}{EXCHANGES[int(r() * nex)]}"
                  f"{int(r() * 10000):04d}")
         if r() < 0.85:
-            parts = emails.get((fi, li))
-            if parts is None:
-                parts = emails[(fi, li)] = (_email_part(first), _email_part(last))
+            mail_first = first_mail[fi]
+            mail_last = last_mail[li]
             y = r()
             if y < 0.4:
-                email = f"{parts[0]}.{parts[1]}@{EMAIL_DOMAINS[int(r() * ndomains)]}"
+                email = f"{mail_first}.{mail_last}@{EMAIL_DOMAINS[int(r() * ndomains)]}"
             elif y < 0.8:
-                email = (f"{parts[0]}.{parts[1]}{int(r() * 100)}@"
+                email = (f"{mail_first}.{mail_last}{int(r() * 100)}@"
                          f"{EMAIL_DOMAINS[int(r() * ndomains)]}")
             else:
-                email = f"{parts[0][0]}{parts[1]}@{EMAIL_DOMAINS[int(r() * ndomains)]}"
+                email = f"{mail_first[0]}{mail_last}@{EMAIL_DOMAINS[int(r() * ndomains)]}"
         else:
             email = None
 
         # their history
         reg_k = reg
-        reg_dt = G[reg * W + int(r() * (W - 1))]
+        b = reg * W + int(r() * (W - 1))
+        reg_dt = G[b]
+        reg_t = GT[b]
         last_k = reg  # appointments start after the registration day
         last_status_at = reg_dt
+        last_status_t = reg_t
         phase = INTAKE
         since_k = reg
-        changes = [(pid, reg_dt, desk[int(r() * nd)], None, INTAKE, "registered")]
+        changes = [(pid, reg_t, desk[int(r() * nd)], None, INTAKE, "registered")]
 
         def change(day, to, why):
             """A staff decision on `day` (only if that is in the past); True if made."""
@@ -614,7 +725,7 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
             if day >= t0:
                 return False
             at = G[day * W + int(r() * (W - 1))]
-            changes.append((pid, at, desk[int(r() * nd)], phase, to, why))
+            changes.append((pid, text(at), desk[int(r() * nd)], phase, to, why))
             phase, since_k = to, day
             return True
 
@@ -647,11 +758,13 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
                     completed += 1
                     last_inf = k
                     if completed == 1:
-                        changes.append((pid, last_status_at, desk[int(r() * nd)], phase, STAB,
+                        changes.append((pid, last_status_t, desk[int(r() * nd)],
+                                        phase, STAB,
                                         "first infusion completed"))
                         phase, since_k = STAB, k
                     if completed == N:
-                        changes.append((pid, last_status_at, desk[int(r() * nd)], phase, MAINT,
+                        changes.append((pid, last_status_t, desk[int(r() * nd)],
+                                        phase, MAINT,
                                         f"stabilization series completed ({N} infusions)"))
                         phase, since_k = MAINT, k
                 elif status in FAILED:
@@ -711,7 +824,8 @@ def _simulate(rng: random.Random, count: int, cal: _Calendar, desk: list[int],
         if phase in (INTAKE, STAB):
             interval = 1 if r() < 0.8 else M
         patient_rows.append((
-            pid, f"C-{pid:06d}", first, last, key, dob, phone, email, phase, days[since_k],
-            N, interval, days[reg], "", reg_dt, changes[-1][1], len(changes)))
+            pid, f"C-{pid:06d}", first, last, key, text(dob), phone, email, phase,
+            DT[since_k], N, interval, DT[reg], "", reg_t, changes[-1][1],
+            len(changes)))
         change_rows.extend(changes)
-    return patient_rows, change_rows, appointments
+    yield patient_rows, change_rows, appointments

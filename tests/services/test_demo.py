@@ -16,6 +16,7 @@ import pytest
 from peewee import IntegrityError
 
 from frontdesk.db import models as m
+from frontdesk.db.bulk import HelperFailed
 from frontdesk.db.chair_guard import is_chair_taken
 from frontdesk.db.connection import write_transaction
 from frontdesk.domain import lists as rules
@@ -183,10 +184,10 @@ def test_a_load_that_would_double_book_a_chair_is_refused_whole(any_db, monkeypa
     with one infusion twice in its chair stores nothing and leaves the guard in place."""
     real = demo_module._simulate
 
-    def twice(*args):
-        patients, changes, appointments = real(*args)
-        held = next(a for a in appointments if a[1] == "infusion" and a[6] != "cancelled")
-        return patients, changes, appointments + [held]
+    def twice(*args, **kwargs):
+        for patients, changes, appointments in real(*args, **kwargs):
+            held = next(a for a in appointments if a[1] == "infusion" and a[6] != "cancelled")
+            yield patients, changes, appointments + [held]
 
     monkeypatch.setattr(demo_module, "_simulate", twice)
     with pytest.raises(IntegrityError) as caught:
@@ -212,9 +213,9 @@ def test_a_load_that_would_double_book_a_chair_is_refused_whole(any_db, monkeypa
 def test_foreign_keys_are_checked_once_for_the_load_and_stay_on(tmp_path, monkeypatch):
     real = demo_module._simulate
 
-    def orphan(*args):
-        patients, changes, appointments = real(*args)
-        return patients, changes, appointments + [(999_999,) + appointments[0][1:]]
+    def orphan(*args, **kwargs):
+        for patients, changes, appointments in real(*args, **kwargs):
+            yield patients, changes, appointments + [(999_999,) + appointments[0][1:]]
 
     monkeypatch.setattr(demo_module, "_simulate", orphan)
     open_clinic(str(tmp_path / "x.db"))
@@ -225,6 +226,63 @@ def test_foreign_keys_are_checked_once_for_the_load_and_stay_on(tmp_path, monkey
         assert m.database.obj.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
         close_clinic()
+
+
+# --- a big clinic: simulated by a helper process while the parent writes --------------------
+
+def everything(path: Path) -> dict:
+    """Every table's rows in id order, the search indexes' own tables included, and the
+    schema's entries (in any order: indexes kept during the load keep their place)."""
+    with sqlite3.connect(path) as conn:
+        tables = conn.execute("SELECT name, sql LIKE '%WITHOUT ROWID%' FROM sqlite_master "
+                              "WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+        found = {t: conn.execute(f'SELECT * FROM "{t}"'
+                                 + (" ORDER BY 1, 2" if keyed else " ORDER BY rowid")).fetchall()
+                 for t, keyed in tables.fetchall() if t not in ("audit_entry", "schema_info")}
+        found["schema"] = sorted(conn.execute("SELECT type, name, tbl_name, sql "
+                                              "FROM sqlite_master").fetchall(), key=str)
+    return found
+
+
+def test_the_helper_process_gives_the_same_clinic(tmp_path, monkeypatch):
+    """Above SIMULATE_APART_FROM patients the simulation runs in a helper process, a batch at
+    a time (an odd size here: the packed runs straddle batches), while this one writes: the
+    same rows, ids, search indexes and schema as the one-process load."""
+    generate(tmp_path / "one.db", patients=150)
+    monkeypatch.setattr(demo_module, "SIMULATE_APART_FROM", 100)
+    monkeypatch.setattr(demo_module, "BATCH", 37)
+    summary = generate(tmp_path / "two.db", patients=150)
+    assert summary.appointments == rows(tmp_path / "two.db",
+                                        "SELECT COUNT(*) FROM appointment")[0][0]
+    assert everything(tmp_path / "two.db") == everything(tmp_path / "one.db")
+    with sqlite3.connect(tmp_path / "two.db") as conn:
+        for table in ("patient_trigram", "patient_words"):
+            conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_helper_process_that_fails_leaves_the_clinic_empty(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo_module, "SIMULATE_APART_FROM", 10)
+    monkeypatch.setattr(demo_module, "BATCH", "no size")   # the helper fails on its 2nd patient
+    open_clinic(str(tmp_path / "x.db"))
+    try:
+        with pytest.raises(HelperFailed, match="TypeError"):
+            generate_demo(patients=20, seed=SEED, today=FRIDAY)
+        assert m.Patient.select().count() == 0 and m.Appointment.select().count() == 0
+        assert guard_in_place()
+        db = m.database.obj
+        assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        close_clinic()
+
+
+def test_name_keys_made_from_each_names_key_are_name_key():
+    first, last = demo_module._name_keys()
+    for fi, first_name in enumerate(demo_module.FIRST_NAMES):
+        for li, last_name in enumerate(demo_module.LAST_NAMES):
+            assert f"{last[li]} {first[fi]}" == name_key(first_name, last_name)
 
 
 # --- the schedule -----------------------------------------------------------------------------
