@@ -26,6 +26,25 @@ async def settle(pilot, rounds: int = 4) -> None:
         await pilot.pause()
 
 
+async def type_text(pilot, text: str) -> None:
+    """`text` typed into the text box that has the focus, the way a terminal delivers a fast
+    typist's or a paste's keys: one key event per character, all at once, then a pause for
+    the screen to take them. (pilot.press waits for the whole process to fall idle after
+    every key, twice: with the desk's searches running in threads that is a tenth of a
+    second a character.) The keys go to the box they were typed in: typing never moves the
+    focus, which is checked."""
+    from textual import events
+    from textual.keys import _character_to_key
+    from textual.widgets import Input, TextArea
+    app = pilot.app
+    box = app.focused
+    assert isinstance(box, (Input, TextArea)), f"typing {text!r} into {box!r}"
+    for character in text:
+        app.post_message(events.Key(_character_to_key(character), character))
+    await pilot.pause()
+    assert app.focused is box, f"typing {text!r} moved the focus to {app.focused!r}"
+
+
 def steady_cursors(app) -> None:
     """Every text box's cursor shown steadily, as it is right after a key: a screenshot taken
     half a second or more after the last key would otherwise catch the blinking cursor in

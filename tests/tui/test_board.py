@@ -18,7 +18,7 @@ from frontdesk.tui.screens.check_in import CancelScreen, CheckInScreen
 from frontdesk.tui.screens.confirm import ConfirmScreen
 from frontdesk.tui.widgets.board_list import BoardList
 
-from desk_support import BOARD_NOW, rows, screen_text, settle
+from desk_support import BOARD_NOW, rows, screen_text, settle, type_text
 
 
 def _app(db, staff="anna") -> FrontdeskApp:
@@ -164,7 +164,8 @@ async def test_a_morning_through_the_board(board_db):
         await pilot.press("enter")
         await settle(pilot)
         assert "Say why it is cancelled" in screen_text(app)
-        await pilot.press(*"illness", "enter")
+        await type_text(pilot, "illness")
+        await pilot.press("enter")
         await settle(pilot)
         assert rows(board_db, "SELECT status, late_cancellation, cancel_reason FROM "
                                "appointment WHERE kind = 'assessment'") == [
@@ -244,7 +245,9 @@ async def test_check_in_from_the_desk_in_two_keys_after_a_search(board_db):
     app = _app(board_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"okafor", "enter")
+        await pilot.press("slash")
+        await type_text(pilot, "okafor")
+        await pilot.press("enter")
         await pilot.press("i", "enter")  # the two keys
         await settle(pilot)
         assert _status(board_db, "C-2") == "arrived"
@@ -265,7 +268,8 @@ async def test_a_walk_in_gets_the_first_free_chair(board_db):
         await pilot.press("w")  # walk-ins are found on the desk
         await settle(pilot)
         assert app.screen.focused is app.screen.query_one("#search", Input)
-        await pilot.press(*"walker", "enter", "i")
+        await type_text(pilot, "walker")
+        await pilot.press("enter", "i")
         await settle(pilot)
         assert isinstance(app.screen, CheckInScreen)
         assert "Walk-in: Walker, Eve" in screen_text(app)
@@ -289,7 +293,9 @@ async def test_a_walk_in_is_refused_when_every_chair_is_taken(board_db):
     app = _app(board_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"walker", "enter", "i")
+        await pilot.press("slash")
+        await type_text(pilot, "walker")
+        await pilot.press("enter", "i")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -375,7 +381,8 @@ async def test_tomorrow_and_yesterday_on_the_board(board_db):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CancelScreen)
-        await pilot.press(*"tidy", "enter")
+        await type_text(pilot, "tidy")
+        await pilot.press("enter")
         await settle(pilot)
         assert _status(board_db, "C-1") == "cancelled"
         assert rows(board_db, "SELECT reason FROM appointment_event WHERE to_status = "
@@ -408,7 +415,9 @@ async def test_no_walk_in_infusion_after_the_days_infusion(board_db):
     app = _app(board_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"okafor", "enter", "i")
+        await pilot.press("slash")
+        await type_text(pilot, "okafor")
+        await pilot.press("enter", "i")
         await settle(pilot)
         assert isinstance(app.screen, CheckInScreen)
         assert "Walk-in: Okafor, Ben" in screen_text(app)

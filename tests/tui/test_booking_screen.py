@@ -21,7 +21,7 @@ from frontdesk.tui.screens.desk import DeskScreen
 from frontdesk.tui.screens.help import HelpScreen
 from frontdesk.tui.screens.series import SeriesScreen
 
-from desk_support import BOARD_NOW, rows, screen_text, settle
+from desk_support import BOARD_NOW, rows, screen_text, settle, type_text
 
 MONDAY = BOARD_NOW.date()  # 2026-11-23, 09:05
 
@@ -56,7 +56,9 @@ def _quiet_watcher(app) -> None:
 async def _find(pilot, text: str) -> None:
     """The desk's search: /, the text, enter to the results."""
     await settle(pilot)
-    await pilot.press("slash", *text, "enter")
+    await pilot.press("slash")
+    await type_text(pilot, text)
+    await pilot.press("enter")
     await settle(pilot)
 
 
@@ -160,12 +162,16 @@ async def test_the_from_field_moves_the_offer_and_a_bad_date_keeps_what_was_type
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _book_for(pilot, "walker")  # due on Thu 26 Nov: offered from then
         assert _slot_lines(app)[0].startswith("Thu 26 Nov  08:00–09:30  Chair 1")
-        await pilot.press("f", *"fri 14:00", "enter")
+        await pilot.press("f")
+        await type_text(pilot, "fri 14:00")
+        await pilot.press("enter")
         await settle(pilot)
         assert _slot_lines(app)[0].startswith("Fri 27 Nov  14:00–15:30  Chair 1")
         assert "from Fri 27 Nov 14:00" in screen_text(app)
         assert app.screen.focused is screen.slot_list
-        await pilot.press("f", *"someday", "enter")
+        await pilot.press("f")
+        await type_text(pilot, "someday")
+        await pilot.press("enter")
         await settle(pilot)
         assert "'someday' is not a date" in screen_text(app)
         assert screen.query_one("#booking-from", Input).value == "someday"
@@ -215,7 +221,9 @@ async def test_a_slot_taken_by_another_desk_offers_the_next_free_ones(board_db):
     async with app.run_test(size=(100, 30)) as pilot:
         _quiet_watcher(app)
         await _book_for(pilot, "young")  # overdue: offered from today
-        await pilot.press("f", *"thu", "enter")
+        await pilot.press("f")
+        await type_text(pilot, "thu")
+        await pilot.press("enter")
         await settle(pilot)
         assert _slot_lines(app)[0].startswith("Thu 26 Nov  08:00–09:30  Chair 1")
         # another desk fills every chair at 08:00 on Thursday
@@ -305,13 +313,18 @@ async def test_a_series_changes_with_its_fields(board_db):
         await settle(pilot)
         await pilot.press("tab", "enter", "down", "enter")  # the pattern: Tue/Thu
         await settle(pilot)
-        await pilot.press("tab", *"2026-12-01", "tab", *"14:30")
+        await pilot.press("tab")
+        await type_text(pilot, "2026-12-01")
+        await pilot.press("tab")
+        await type_text(pilot, "14:30")
         await settle(pilot)
         text = screen_text(app)
         assert "Preview: 3 infusions, Tue/Thu, Tue 01 Dec to Tue 08 Dec" in text
         assert "Thu 03 Dec  14:30–16:00  Chair 1" in text
         assert "Book all 3" in text
-        await pilot.press(*["backspace"] * 5, *"25:00", "enter")
+        await pilot.press(*["backspace"] * 5)
+        await type_text(pilot, "25:00")
+        await pilot.press("enter")
         await settle(pilot)
         assert "'25:00' is not a time" in screen_text(app)
         await pilot.press("ctrl+s")
@@ -403,7 +416,8 @@ async def test_a_move_not_late_with_a_typed_reason_and_esc_leaves_a_move(board_d
         await pilot.press("enter")
         await settle(pilot)
         assert "LATE" not in screen_text(app)
-        await pilot.press(*"transport", "enter")
+        await type_text(pilot, "transport")
+        await pilot.press("enter")
         await settle(pilot)
         statuses = rows(board_db, "SELECT status, late_cancellation FROM appointment "
                                   "WHERE patient_id = ? AND start >= '2026-11-23' ORDER BY id",
@@ -420,13 +434,17 @@ async def test_a_move_to_a_slot_just_taken_changes_nothing_and_keeps_the_reason(
         pid = _patient_id(board_db, "C-5")
         booking.book(pid, "infusion", dt.datetime(2026, 11, 26, 10), staff="bob")
         await _book_for(pilot, "walker")
-        await pilot.press("r", "f", *"fri", "enter")
+        await pilot.press("r", "f")
+        await type_text(pilot, "fri")
+        await pilot.press("enter")
         await settle(pilot)
         assert _slot_lines(app)[0].startswith("Fri 27 Nov  08:00–09:30  Chair 1")
         for chart in ("C-1", "C-2", "C-3", "C-4"):
             booking.book(_patient_id(board_db, chart), "infusion", dt.datetime(2026, 11, 27, 8),
                          staff="bob")
-        await pilot.press("enter", *["backspace"] * 13, *"transport", "enter")
+        await pilot.press("enter", *["backspace"] * 13)
+        await type_text(pilot, "transport")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, BookingScreen)
         assert "That slot was just taken" in screen_text(app)
@@ -454,7 +472,8 @@ async def test_cancel_a_late_one_with_a_reason(board_db):
         await pilot.press("enter")  # no reason: refused, nothing done
         await settle(pilot)
         assert isinstance(app.screen, CancelScreen)
-        await pilot.press(*"illness", "enter")
+        await type_text(pilot, "illness")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, BookingScreen)
         assert rows(board_db, "SELECT a.status, a.late_cancellation, a.cancel_reason "
@@ -518,7 +537,9 @@ async def test_the_offer_skips_the_day_of_the_patients_infusion_and_says_why(boa
     app = _app(board_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await _book_for(pilot, "walker")
-        await pilot.press("f", *"fri 16:30", "enter")
+        await pilot.press("f")
+        await type_text(pilot, "fri 16:30")
+        await pilot.press("enter")
         await settle(pilot)
         assert _slot_lines(app)[0].startswith("Mon 30 Nov  08:00")
         assert "none on Fri 27 Nov: one infusion a day" in screen_text(app)

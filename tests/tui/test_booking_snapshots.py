@@ -17,7 +17,7 @@ from frontdesk.config import DeskSettings
 from frontdesk.services import booking
 from frontdesk.tui.app import FrontdeskApp
 
-from desk_support import settle
+from desk_support import settle, type_text
 
 SIZES = [(80, 24), (160, 50)]
 THEMES = ["textual-dark", "textual-light"]
@@ -37,7 +37,9 @@ def _app(db, theme: str) -> FrontdeskApp:
 def _open_booking(name: str, then: tuple[str, ...] = ()):
     async def run(pilot):
         await settle(pilot)
-        await pilot.press("slash", *name, "enter")
+        await pilot.press("slash")
+        await type_text(pilot, name)
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)

@@ -22,7 +22,7 @@ from frontdesk.tui.widgets.detail import DetailPane
 from frontdesk.tui.widgets.filter_bar import FilterBar
 from frontdesk.tui.widgets.month_grid import MonthGrid
 
-from desk_support import DESK_DAY, screen_text, settle
+from desk_support import DESK_DAY, screen_text, settle, type_text
 
 FILTER_KEYS = {"1": Filter.ALL, "2": Filter.MID_STABILIZATION,
                "3": Filter.DUE_FOR_MAINTENANCE, "4": Filter.NOT_SEEN, "5": Filter.DAY}
@@ -130,7 +130,7 @@ async def _search(pilot, text: str):
     await pilot.press("slash")
     assert search.has_focus
     search.value = ""
-    await pilot.press(*list(text) if text else [])
+    await type_text(pilot, text)
     await settle(pilot)
     return [r for r in _shown_rows(app.screen.query_one("#patients"))]
 
@@ -226,7 +226,7 @@ async def test_notes_are_edited_saved_and_never_lost_on_a_conflict(desk_db):
         await pilot.press("enter", "e")
         await settle(pilot)
         assert isinstance(app.screen, NotesScreen)
-        await pilot.press(*"Prefers mornings")
+        await type_text(pilot, "Prefers mornings")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, NotesScreen)
@@ -238,7 +238,7 @@ async def test_notes_are_edited_saved_and_never_lost_on_a_conflict(desk_db):
         detail = notes_screen.detail
         patient_service.save_notes(detail.id, "Changed elsewhere",
                                    expected_version=detail.version, staff="other.desk")
-        await pilot.press(*" and Fridays")
+        await type_text(pilot, " and Fridays")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is notes_screen  # still open, the text still there
@@ -273,7 +273,7 @@ async def test_the_palette_finds_a_patient_and_shows_it(desk_db):
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"nunez")
+        await type_text(pilot, "nunez")
         for _ in range(40):
             await pilot.pause(0.05)
             if "Núñez" in screen_text(app):
@@ -291,7 +291,7 @@ async def test_the_palette_runs_the_desks_actions(desk_db):
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"due for maint")
+        await type_text(pilot, "due for maint")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)

@@ -14,7 +14,7 @@ from frontdesk.tui.app import FrontdeskApp
 from frontdesk.tui.format import sparkline
 from frontdesk.tui.widgets.detail import DetailPane
 
-from desk_support import screen_text, settle
+from desk_support import screen_text, settle, type_text
 
 T = dt.datetime
 
@@ -81,7 +81,8 @@ async def _show(pilot, chart: str) -> DetailPane:
     await settle(pilot)
     await pilot.press("slash")
     app.screen.query_one("#search", Input).value = ""
-    await pilot.press(*chart, "enter")
+    await type_text(pilot, chart)
+    await pilot.press("enter")
     await settle(pilot)
     pane = app.screen.query_one("#detail", DetailPane)
     assert pane.patient is not None and pane.patient.chart == chart

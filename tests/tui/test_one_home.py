@@ -25,7 +25,8 @@ from frontdesk.tui.screens.recall_call import CallScreen
 from frontdesk.tui.screens.register import RegisterScreen
 from frontdesk.tui.screens.series import SeriesScreen
 
-from desk_support import BOARD_NOW, open_register_form, register_note, rows, screen_text, settle
+from desk_support import (BOARD_NOW, open_register_form, register_note, rows, screen_text, settle,
+                          type_text)
 
 
 def _app(db) -> FrontdeskApp:
@@ -85,7 +86,9 @@ async def test_a_note_too_long_for_a_call_is_refused_with_a_notification(board_d
     app = _app(board_db)
     async with app.run_test(size=(100, 34)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"walker", "enter")
+        await pilot.press("slash")
+        await type_text(pilot, "walker")
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("l")
         await settle(pilot)
@@ -116,14 +119,18 @@ async def test_the_same_text_is_the_same_day_in_every_field(day_first_clinic):
     app = _app(day_first_clinic)
     async with app.run_test(size=(100, 34)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"walker", "enter")
+        await pilot.press("slash")
+        await type_text(pilot, "walker")
+        await pilot.press("enter")
         await settle(pilot)
         # the booking's From
         await pilot.press("n")
         await settle(pilot)
         booking = app.screen
         assert isinstance(booking, BookingScreen)
-        await pilot.press("f", *"5/1", "enter")
+        await pilot.press("f")
+        await type_text(pilot, "5/1")
+        await pilot.press("enter")
         await settle(pilot)
         assert booking.from_day == fifth_of_january
         # the series' From
@@ -142,7 +149,8 @@ async def test_the_same_text_is_the_same_day_in_every_field(day_first_clinic):
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(app.screen, CallScreen)
-        await pilot.press("6", *"5/1")
+        await pilot.press("6")
+        await type_text(pilot, "5/1")
         await settle(pilot)
         assert "Tuesday 05 January 2027" in screen_text(app)
 
@@ -160,7 +168,9 @@ async def test_a_call_logged_at_the_desk_reloads_its_list_once(board_db, monkeyp
     app = _app(board_db)
     async with app.run_test(size=(100, 34)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"walker", "enter")
+        await pilot.press("slash")
+        await type_text(pilot, "walker")
+        await pilot.press("enter")
         await _wait_for_the_watcher(pilot)
         loads = []
         size = ListPager.size

@@ -22,7 +22,7 @@ from frontdesk.tui.screens.recall_call import CallScreen, OutcomeList
 from frontdesk.tui.widgets.detail import DetailPane
 from frontdesk.tui.widgets.patient_list import PatientList, short_call
 
-from desk_support import screen_text, settle
+from desk_support import screen_text, settle, type_text
 
 NOW = dt.datetime(2026, 11, 20, 10, 15)  # DESK_DAY, mid-morning
 
@@ -130,17 +130,23 @@ async def test_call_back_needs_a_day_today_or_later(desk_db, now):
         await settle(pilot)
         note = screen.query_one("#call-back-note", Static)
         assert app.screen is screen and str(note.content) == "Say when to call back"
-        await pilot.press(*"someday", "enter")
+        await type_text(pilot, "someday")
+        await pilot.press("enter")
         await settle(pilot)
         assert "is not a day" in str(note.content)
-        await pilot.press("ctrl+u", *"2026-11-19", "enter")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "2026-11-19")
+        await pilot.press("enter")
         await settle(pilot)
         assert "2026-11-19 is in the past" in str(note.content)
         assert _calls(desk_db) == []
-        await pilot.press("ctrl+u", *"+3")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "+3")
         await pilot.pause()
         assert str(note.content) == "= Monday 23 November 2026"
-        await pilot.press("tab", *"asked for Monday after 3 pm", "enter")
+        await pilot.press("tab")
+        await type_text(pilot, "asked for Monday after 3 pm")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         assert "11-20 call 11-23" in _line_of(app, first.name)
@@ -225,7 +231,9 @@ async def test_a_search_shows_no_call_column_and_h_does_not_hide_found_patients(
         await _log(pilot, "3", "enter")
         await pilot.press("h")
         await settle(pilot)
-        await pilot.press("slash", *first.chart, "enter")
+        await pilot.press("slash")
+        await type_text(pilot, first.chart)
+        await pilot.press("enter")
         await settle(pilot)
         assert patients.row_count == 1 and patients.highlighted.id == first.id
         assert not patients.calls

@@ -17,7 +17,7 @@ from frontdesk.tui.screens.help import HelpScreen
 from frontdesk.tui.screens.register import DuplicateList, RegisterScreen
 from frontdesk.tui.widgets.detail import DetailPane
 
-from desk_support import open_register_form, rows, screen_text, settle
+from desk_support import open_register_form, rows, screen_text, settle, type_text
 
 FIELDS = ("first_name", "last_name", "date_of_birth", "phone", "email")
 
@@ -59,15 +59,6 @@ def _values(app) -> dict[str, str]:
     return {name: _input(app, name).value for name in FIELDS}
 
 
-async def _type(pilot, text: str) -> None:
-    """Keys as typed; characters with no key of their own (’) pasted in."""
-    for char in text:
-        if char in "’":
-            pilot.app.screen.focused.insert_text_at_cursor(char)
-        else:
-            await pilot.press(char)
-
-
 async def _fill(pilot, **values: str) -> None:
     """Each field typed in turn, tab between them (the fields not named left empty)."""
     _input(pilot.app, FIELDS[0]).focus()
@@ -76,7 +67,7 @@ async def _fill(pilot, **values: str) -> None:
         field = _input(pilot.app, name)
         assert pilot.app.screen.focused is field
         field.value = ""
-        await _type(pilot, values.get(name, ""))
+        await type_text(pilot, values.get(name, ""))  # ’ too, a key as a terminal sends it
         if name != FIELDS[-1]:
             await pilot.press("tab")
     await settle(pilot)
@@ -137,7 +128,9 @@ async def test_the_search_fills_the_form(board_db, bookings):
     app = _app(board_db)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"Grace Hopper", "enter")
+        await pilot.press("slash")
+        await type_text(pilot, "Grace Hopper")
+        await pilot.press("enter")
         await settle(pilot)
         screen = await open_register_form(pilot)
         assert _values(app) == {"first_name": "Grace", "last_name": "Hopper",
@@ -375,7 +368,8 @@ async def test_a_form_changed_after_the_duplicates_is_checked_again_not_saved(bo
         assert "Okafor, Ben" in screen_text(app)
         _input(app, "phone").focus()
         await pilot.pause()
-        await pilot.press("ctrl+u", *"2025550143")  # the caller corrects the number
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "2025550143")  # the caller corrects the number
         await pilot.pause()
         assert "The form changed: ctrl+s checks it again" in screen_text(app)
         _input(app, "date_of_birth").value = "2030-01-01"
@@ -400,7 +394,7 @@ async def test_esc_warns_once_when_something_was_typed_then_cancels(board_db, bo
     before = _count(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_register_form(pilot)
-        await pilot.press(*"Maria")
+        await type_text(pilot, "Maria")
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen and _input(app, "first_name").value == "Maria"

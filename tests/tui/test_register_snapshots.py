@@ -18,7 +18,7 @@ from frontdesk.services import recall
 from frontdesk.services.patients import Filter, ListPager, ListQuery
 from frontdesk.tui.app import FrontdeskApp
 
-from desk_support import DESK_DAY, settle
+from desk_support import DESK_DAY, settle, type_text
 
 SIZES = [(80, 24), (160, 50)]
 THEMES = ["textual-dark", "textual-light"]
@@ -94,7 +94,10 @@ def test_the_call_dialog(desk_db, snap_compare, size, theme):
         await settle(pilot)
         await pilot.press("l")
         await settle(pilot)
-        await pilot.press("6", *"tue", "tab", *"asked for the afternoon")
+        await pilot.press("6")
+        await type_text(pilot, "tue")
+        await pilot.press("tab")
+        await type_text(pilot, "asked for the afternoon")
         await settle(pilot)
 
     assert snap_compare(_app(desk_db, theme), terminal_size=size, run_before=call_back)
