@@ -618,6 +618,7 @@ def cmd_desk(args) -> int:
     # ~40 ms) before the first frame. The app turns it back on after that frame.
     gc.disable()
     target = config.choose_db_target(args.db)
+    _without_postgresql(target)
     if args.demo:
         config.read_settings_file()  # a bad settings file stops us before the demo is built
         target = _prepare_demo(args.db)
@@ -628,6 +629,15 @@ def cmd_desk(args) -> int:
     from frontdesk.tui.app import FrontdeskApp  # Textual only for the desk itself
     FrontdeskApp(clinic_name=settings.clinic.name, desk=settings.desk, preload=preload).run()
     return EXIT_OK
+
+
+def _without_postgresql(target: str) -> None:
+    """A desk on a SQLite file does without the PostgreSQL driver: peewee imports psycopg2
+    (with ssl and sockets) whenever it is installed, a tenth of the desk's own imports. Only
+    in a process that has not loaded peewee yet (then nothing else here can want it)."""
+    scheme = target.partition("://")[0] if "://" in target else "sqlite"
+    if scheme == "sqlite" and "peewee" not in sys.modules:
+        sys.modules.setdefault("psycopg2", None)  # `import psycopg2` fails: peewee goes on
 
 
 def _prepare_demo(flag: str | None) -> str:

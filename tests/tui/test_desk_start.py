@@ -167,3 +167,21 @@ async def test_the_other_screens_load_once_the_desk_is_quiet(desk_db, monkeypatc
                 break
         assert loaded == list(app_module.WARM_UP)
         assert "frontdesk.tui.screens.booking" in loaded
+
+
+def test_a_desk_on_sqlite_does_without_the_postgresql_driver(tmp_path):
+    probe = (f"import json, sys; from frontdesk import cli; "
+             f"cli._without_postgresql({str(tmp_path / 'c.db')!r}); "
+             f"from frontdesk.services.clinic import open_clinic, clinic_settings; "
+             f"open_clinic({str(tmp_path / 'c.db')!r}); clinic_settings(); "
+             f"print(json.dumps(sorted(m for m in sys.modules if m.startswith('psycopg2') "
+             f"and sys.modules[m] is not None)))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert json.loads(out) == []
+    probe = ("import sys; from frontdesk import cli; "
+             "cli._without_postgresql('postgresql://u@localhost/x'); import peewee; "
+             "print(peewee.psycopg2 is not None)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "True"
