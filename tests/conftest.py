@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from frontdesk import clock
@@ -29,6 +30,33 @@ def pytest_configure(config):
     if (config.option.basetemp is None and not os.environ.get("PYTEST_DEBUG_TEMPROOT")
             and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK | os.X_OK)):
         tempfile.tempdir = str(RAM_DISK)
+
+
+# --- property tests: a share of their examples on every run -----------------------------------
+
+#: The suite runs each property test with a third of the examples its @settings names
+#: (hypothesis's 100 when it names none), at least MIN_EXAMPLES: every change runs the
+#: suite several times, each run with new random examples (and any example that ever
+#: failed here first, from .hypothesis/). `--hypothesis-profile=thorough` runs them all.
+EXAMPLE_SHARE = 3
+MIN_EXAMPLES = 10
+hypothesis.settings.register_profile("thorough")
+
+
+def pytest_collection_modifyitems(config, items):
+    if hypothesis.settings.get_current_profile_name() == "thorough":
+        return
+    done = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        test = getattr(test, "__func__", test)  # a method's function
+        if not getattr(test, "is_hypothesis_test", False) or id(test) in done:
+            continue
+        done.add(id(test))  # once for all the parameters of a test
+        # where hypothesis keeps a test's settings (what @settings sets), read when it runs
+        named = test._hypothesis_internal_use_settings
+        share = min(named.max_examples, max(MIN_EXAMPLES, named.max_examples // EXAMPLE_SHARE))
+        test._hypothesis_internal_use_settings = hypothesis.settings(named, max_examples=share)
 
 
 @pytest.fixture(autouse=True)
