@@ -174,3 +174,13 @@ async def test_full_collections_wait_for_a_quiet_moment(desk_db, monkeypatch):
         app._collect_when_quiet()
         assert collected == [1]
     assert gc.get_threshold() == threshold  # Python's own rule once the desk is gone
+
+
+async def test_the_worker_of_a_key_gets_pythons_lock_sooner(desk_db):
+    import sys
+    before = sys.getswitchinterval()
+    app = FrontdeskApp(clinic_name="Test Clinic")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        assert sys.getswitchinterval() == app_module.LOCK_SWITCH < before
+    assert sys.getswitchinterval() == before
