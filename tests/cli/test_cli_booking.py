@@ -44,12 +44,16 @@ APPOINTMENTS = [
 ]
 
 
-@pytest.fixture
-def clinic(cli, tmp_path):
-    write_csv(tmp_path / "p.csv", PATIENT_HEADER, PATIENTS)
-    write_csv(tmp_path / "a.csv", APPOINTMENT_HEADER, APPOINTMENTS)
+def import_clinic(cli, folder):
+    write_csv(folder / "p.csv", PATIENT_HEADER, PATIENTS)
+    write_csv(folder / "a.csv", APPOINTMENT_HEADER, APPOINTMENTS)
     result = cli("import", "--patients", "p.csv", "--appointments", "a.csv")
     assert result.code == 0, result.err
+
+
+@pytest.fixture
+def clinic(made_once):
+    made_once(import_clinic)
 
 
 def everything(db) -> dict[str, list[tuple]]:

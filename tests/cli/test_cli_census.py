@@ -103,12 +103,16 @@ EXPECTED_MONDAY = {
 }
 
 
-@pytest.fixture
-def clinic(cli, tmp_path):
-    write_csv(tmp_path / "p.csv", PATIENT_HEADER, PATIENTS)
-    write_csv(tmp_path / "a.csv", HEADER, APPOINTMENTS)
+def import_clinic(cli, folder):
+    write_csv(folder / "p.csv", PATIENT_HEADER, PATIENTS)
+    write_csv(folder / "a.csv", HEADER, APPOINTMENTS)
     result = cli("import", "--patients", "p.csv", "--appointments", "a.csv")
     assert result.code == 0, result.err
+
+
+@pytest.fixture
+def clinic(made_once):
+    made_once(import_clinic)
 
 
 def census_json(cli, on: str) -> dict:

@@ -59,10 +59,9 @@ APPOINTMENTS = [
 FLU = "Has the flu; will call <back> & rebook"
 
 
-@pytest.fixture
-def clinic(cli, tmp_path, db):
-    write_csv(tmp_path / "p.csv", PATIENT_HEADER, PATIENTS)
-    write_csv(tmp_path / "a.csv", HEADER, APPOINTMENTS)
+def import_clinic(cli, folder):
+    write_csv(folder / "p.csv", PATIENT_HEADER, PATIENTS)
+    write_csv(folder / "a.csv", HEADER, APPOINTMENTS)
     result = cli("import", "--patients", "p.csv", "--appointments", "a.csv")
     assert result.code == 0, result.err
     # one more, booked and then cancelled at the desk with a reason (on 11-21: not late)
@@ -72,6 +71,11 @@ def clinic(cli, tmp_path, db):
     appointment_id = json.loads(booked.out)["id"]
     cancelled = cli("set-status", str(appointment_id), "cancelled", "--reason", FLU)
     assert cancelled.code == 0, cancelled.err
+
+
+@pytest.fixture
+def clinic(made_once, db):
+    made_once(import_clinic)
     return db
 
 

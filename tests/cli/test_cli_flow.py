@@ -49,12 +49,16 @@ EXPECTED_DAY = [  # by start, then chair (Chair 1 before Chair 2; no chair last)
 ]
 
 
-@pytest.fixture
-def clinic(cli, tmp_path):
-    write_csv(tmp_path / "p.csv", PATIENT_HEADER, PATIENTS)
-    write_csv(tmp_path / "a.csv", APPOINTMENT_HEADER, APPOINTMENTS)
+def import_clinic(cli, folder):
+    write_csv(folder / "p.csv", PATIENT_HEADER, PATIENTS)
+    write_csv(folder / "a.csv", APPOINTMENT_HEADER, APPOINTMENTS)
     result = cli("import", "--patients", "p.csv", "--appointments", "a.csv")
     assert result.code == 0, result.err
+
+
+@pytest.fixture
+def clinic(made_once):
+    made_once(import_clinic)
 
 
 def appt_id(db, chart: str, start: str) -> int:

@@ -31,21 +31,25 @@ def _rejected(result, before: dict, db) -> Problems:
     return problems(result.err)
 
 
-@pytest.fixture
-def base_clinic(cli, tmp_path, db) -> dict:
-    """Two patients already in the database; B-1 has an infusion in Chair 1 on
-    2026-11-23 09:00-10:30, B-2 a cancelled one in Chair 3 at the same time.
-    Returns the table counts after this import."""
-    write_csv(tmp_path / "base_p.csv", PATIENT_HEADER, [
+def import_base_clinic(cli, folder):
+    write_csv(folder / "base_p.csv", PATIENT_HEADER, [
         patient("B-1", "Bea", "Base", phase="stabilization", since="2026-11-20"),
         patient("B-2", "Bob", "Base", phone="650-253-0001"),
     ])
-    write_csv(tmp_path / "base_a.csv", APPOINTMENT_HEADER, [
+    write_csv(folder / "base_a.csv", APPOINTMENT_HEADER, [
         appointment("B-1", "2026-11-23T09:00", chair="Chair 1"),
         appointment("B-2", "2026-11-23T09:00", status="cancelled", chair="Chair 3"),
     ])
     result = cli("import", "--patients", "base_p.csv", "--appointments", "base_a.csv")
     _imported(result, 2, 2)
+
+
+@pytest.fixture
+def base_clinic(made_once, db) -> dict:
+    """Two patients already in the database; B-1 has an infusion in Chair 1 on
+    2026-11-23 09:00-10:30, B-2 a cancelled one in Chair 3 at the same time.
+    Returns the table counts after this import."""
+    made_once(import_base_clinic)
     before = counts(db)
     assert before == {"patient": 2, "appointment": 2, "chair": 4, "phase_change": 2,
                       "audit_entry": 1}

@@ -197,9 +197,13 @@ MAIN_EXPECTED = {
 }
 
 
+def import_main_clinic(cli, folder):
+    load(cli, folder, MAIN_PATIENTS, MAIN_APPOINTMENTS)
+
+
 @pytest.fixture
-def main_clinic(cli, tmp_path):
-    load(cli, tmp_path, MAIN_PATIENTS, MAIN_APPOINTMENTS)
+def main_clinic(made_once):
+    made_once(import_main_clinic)
 
 
 def test_lists_json_on_the_main_clinic(cli, main_clinic):
