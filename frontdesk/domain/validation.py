@@ -73,9 +73,9 @@ _US_FIRST = (phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ("",))[0] == "US"
              and phonenumbers.PhoneMetadata.metadata_for_region("US").leading_digits is None)
 
 
-def _nanp_fast(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
-    """The number `raw` is, when it is one of the writings above (a bare ten digits only in
-    region US), else None (then phonenumbers.parse reads it)."""
+def _nanp_fast(raw: str, region: str) -> str | None:
+    """The ten digits after +1 of the number `raw` is, when it is one of the writings above
+    (a bare ten digits only in region US), else None (then phonenumbers.parse reads it)."""
     match = _NANP_WRITINGS.fullmatch(raw)
     if match is None:
         return None
@@ -84,7 +84,7 @@ def _nanp_fast(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
                                            end)))
     if plus is None and region != "US":
         return None
-    return phonenumbers.PhoneNumber(country_code=1, national_number=int(digits))
+    return digits
 
 
 def _is_valid(number: phonenumbers.PhoneNumber) -> bool:
@@ -94,16 +94,52 @@ def _is_valid(number: phonenumbers.PhoneNumber) -> bool:
     return phonenumbers.is_valid_number(number)
 
 
+def _is_valid_nanp(digits: str) -> bool:
+    """_is_valid(+1 `digits`), ten digits starting 2-9: valid for the US by its metadata's
+    own patterns, each compiled once (_us_patterns), else phonenumbers asked in full."""
+    if _US_FIRST:
+        general, kinds = _us_patterns()
+        length = len(digits)
+        lengths, pattern = general
+        if (not lengths or length in lengths) and pattern.fullmatch(digits):
+            for lengths, pattern in kinds:
+                if (not lengths or length in lengths) and pattern.fullmatch(digits):
+                    return True
+    return phonenumbers.is_valid_number(
+        phonenumbers.PhoneNumber(country_code=1, national_number=int(digits)))
+
+
+@functools.lru_cache(maxsize=1)
+def _us_patterns() -> tuple[tuple, list[tuple]]:
+    """phonenumbers.is_valid_number_for_region(n, "US") as data: valid when the national
+    number has a length and matches the pattern of the general description and of one of
+    the kinds of number (_number_type_helper is not UNKNOWN: a description without a
+    pattern matches nothing; mobile is asked only when its pattern is not fixed-line's)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("US")
+
+    def desc(d) -> tuple | None:
+        if d is None or not d.national_number_pattern:
+            return None
+        return frozenset(d.possible_length), re.compile(d.national_number_pattern)
+    kinds = [desc(getattr(metadata, name)) for name in (
+        "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
+        "voicemail", "fixed_line")]
+    if not metadata.same_mobile_and_fixed_line_pattern:
+        kinds.append(desc(metadata.mobile))
+    general = desc(metadata.general_desc) or (frozenset(), re.compile("(?!)"))
+    return general, [k for k in kinds if k is not None]
+
+
 def parse_phone(text: str, region: str) -> str:
     """A phone number in any common writing, returned in E.164 (+15551234567)."""
     raw = text.strip()
     if not raw:
         raise ValidationError("phone is empty")
-    number = _nanp_fast(raw, region)
-    if number is not None:
-        if not _is_valid(number):
+    digits = _nanp_fast(raw, region)
+    if digits is not None:
+        if not _is_valid_nanp(digits):
             raise ValidationError(f"phone {raw!r} is not a valid number for region {region}")
-        return f"+1{number.national_number}"
+        return f"+1{digits}"
     return _parse_phone_slow(raw, region)
 
 
@@ -156,7 +192,9 @@ def parse_chart_number(text: str) -> str:
     if len(chart) > CHART_NUMBER_MAX:
         raise ValidationError(
             f"patient_id {chart[:40]!r} is longer than {CHART_NUMBER_MAX} characters")
-    if any(unicodedata.category(c).startswith("C") for c in chart):
+    # (printable ASCII has no control character: the usual chart number asks no more)
+    if not (chart.isascii() and chart.isprintable()) and any(
+            unicodedata.category(c).startswith("C") for c in chart):
         raise ValidationError("patient_id contains control characters")
     return chart
 
