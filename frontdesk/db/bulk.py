@@ -248,6 +248,17 @@ def load_cache() -> Iterator[None]:
         db.execute_sql(f"PRAGMA cache_size={int(cache)}")
 
 
+def journal_mode(db, mode: str | None = None):
+    """SQLite's journal mode; with `mode`, whether switching to it worked (leaving WAL needs
+    the database to be open on this connection alone)."""
+    if mode is None:
+        return db.execute_sql("PRAGMA journal_mode").fetchone()[0].lower()
+    try:
+        return db.execute_sql(f"PRAGMA journal_mode={mode}").fetchone()[0].lower() == mode
+    except Exception:  # another connection holds the database open: stay as it is
+        return False
+
+
 @contextmanager
 def indexes_deferred(*models, adding: int | None = None,
                      keep: Sequence[str] = ()) -> Iterator[None]:

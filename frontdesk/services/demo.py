@@ -48,7 +48,7 @@ import phonenumbers
 from frontdesk.db import chair_guard
 from frontdesk.db import models as m
 from frontdesk.db.bulk import (Helper, Packer, Texts, indexes_deferred, insert_packed,
-                               insert_rows, load_cache)
+                               insert_rows, journal_mode, load_cache)
 from frontdesk.db.connection import is_sqlite, write_transaction
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.model import Kind, Phase, Status
@@ -252,7 +252,7 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
         # back on the next open (to the empty clinic), which frontdesk opens in WAL mode
         # again; the mode is back to WAL before this returns. Only when this is the one
         # connection (leaving WAL needs that; otherwise the load stays in the WAL).
-        rolled = _journal(db, "delete") if _journal(db) == "wal" else False
+        rolled = journal_mode(db, "delete") if journal_mode(db) == "wal" else False
     try:
         # the load's page cache from the first insert to the last check (bulk.load_cache)
         with load_cache(), write_transaction():
@@ -297,8 +297,8 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
             db.execute_sql(f"PRAGMA synchronous={int(old_sync)}")
             db.execute_sql(f"PRAGMA foreign_keys={int(old_keys)}")
             if rolled:
-                _journal(db, "wal")
-    if sqlite and rolled and _journal(db) != "wal":
+                journal_mode(db, "wal")
+    if sqlite and rolled and journal_mode(db) != "wal":
         raise DomainError("demo data: the database did not go back to WAL mode")
     if sqlite and not rolled:
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -366,16 +366,6 @@ def _simulate_apart(channel) -> None:
         del batch
     channel.send([([], packer.rest()) for packer in packers] + [0])
     channel.send(None)
-
-
-def _journal(db, mode: str | None = None):
-    """SQLite's journal mode; with `mode`, whether switching to it worked."""
-    if mode is None:
-        return db.execute_sql("PRAGMA journal_mode").fetchone()[0].lower()
-    try:
-        return db.execute_sql(f"PRAGMA journal_mode={mode}").fetchone()[0].lower() == mode
-    except Exception:  # another connection holds the database open: stay as it is
-        return False
 
 
 PATIENT_COLUMNS = ("id", "chart_number", "first_name", "last_name", "search_key",
