@@ -37,9 +37,10 @@ FULL_COLLECTION_CHECK = 2.0
 #: event loop draws the typed letter; waiting up to 5 ms each time it changed hands, the
 #: list came 3-7 ms later. Given back when the app ends.
 LOCK_SWITCH = 0.001
-#: The other screens, loaded once the desk has started and keys and mouse have rested this
-#: long (seconds), so that opening one the first time costs no imports (their services,
-#: dateutil's parser, their widgets: 50-150 ms on these machines).
+#: The other screens, loaded after the desk's first frame, a module at a time while keys and
+#: mouse have rested this long (seconds), so that opening one the first time costs no imports
+#: (their services, dateutil's parser, their widgets: 50-150 ms on these machines) and no key
+#: waits for them.
 WARM_UP_WHEN_QUIET = 0.5
 WARM_UP = ("frontdesk.tui.screens.board", "frontdesk.tui.screens.census",
            "frontdesk.tui.screens.booking", "frontdesk.tui.screens.series",
@@ -73,7 +74,6 @@ class FrontdeskApp(App):
         self._watcher: ChangeWatcher | None = None
         self._last_input = 0.0  # time.monotonic() of the last key or mouse event
         self._full_threshold: int | None = None  # Python's, while the desk holds it back
-        self._warmed_up = False  # the other screens' modules loaded (WARM_UP)
         self._switch_interval: float | None = None  # Python's, while the desk's is in force
 
     def on_mount(self) -> None:
@@ -99,7 +99,7 @@ class FrontdeskApp(App):
         gc.set_threshold(young, middle, 2**31 - 1)  # full collections: _collect_when_quiet
         gc.enable()
         self.set_interval(FULL_COLLECTION_CHECK, self._collect_when_quiet)
-        self.set_timer(WARM_UP_WHEN_QUIET, self._warm_up_when_quiet)
+        self.warm_up()
 
     def _collect_when_quiet(self) -> None:
         # due by Python's own rule: after so many collections of the middle generation
@@ -107,18 +107,11 @@ class FrontdeskApp(App):
         if due and time.monotonic() - self._last_input >= QUIET_FOR_A_FULL_COLLECTION:
             gc.collect()
 
-    def _warm_up_when_quiet(self) -> None:
-        if self._warmed_up:
-            return
-        if time.monotonic() - self._last_input < WARM_UP_WHEN_QUIET:
-            self.set_timer(WARM_UP_WHEN_QUIET, self._warm_up_when_quiet)
-        else:
-            self._warmed_up = True
-            self.warm_up()
-
-    @work(thread=True, group="warm-up", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up(self) -> None:
         for module in WARM_UP:
+            while (quiet := time.monotonic() - self._last_input) < WARM_UP_WHEN_QUIET:
+                time.sleep(WARM_UP_WHEN_QUIET - quiet)
             importlib.import_module(module)
 
     async def on_event(self, event: events.Event) -> None:

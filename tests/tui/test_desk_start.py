@@ -150,23 +150,22 @@ def test_the_preload_imports_no_textual():
 
 
 async def test_the_other_screens_load_once_the_desk_is_quiet(desk_db, monkeypatch):
+    import time
     from frontdesk.tui import app as app_module
-    loaded: list[str] = []
-    monkeypatch.setattr(app_module.importlib, "import_module", loaded.append)
+    loaded: list[tuple[str, float]] = []
+    monkeypatch.setattr(app_module.importlib, "import_module",
+                        lambda name: loaded.append((name, time.monotonic())))
     app = FrontdeskApp(clinic_name="Test Clinic")
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # quiet from the start: loaded after the first frame
+        assert [name for name, _ in loaded] == list(app_module.WARM_UP)
+        loaded.clear()
+        await pilot.press("slash", "a")
+        typed = app._last_input
+        app.warm_up()  # (again, as if not done yet) a key a moment ago: not before a pause
         await settle(pilot)
-        await pilot.press("slash", "a")  # keys: not yet
-        app._warm_up_when_quiet()
-        await settle(pilot)
-        assert loaded == []
-        for _ in range(50):
-            await pilot.pause(0.1)
-            await settle(pilot, rounds=1)
-            if loaded:
-                break
-        assert loaded == list(app_module.WARM_UP)
-        assert "frontdesk.tui.screens.booking" in loaded
+        assert [name for name, _ in loaded] == list(app_module.WARM_UP)
+        assert loaded[0][1] - typed >= app_module.WARM_UP_WHEN_QUIET
 
 
 def test_a_desk_on_sqlite_does_without_the_postgresql_driver(tmp_path):
