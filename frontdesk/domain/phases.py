@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple, Sequence
 
 from frontdesk.domain.errors import Conflict
 from frontdesk.domain.model import Phase
@@ -112,3 +112,50 @@ def phase_as_of(history: Iterable[PhaseChange], stored_phase: Phase, stored_sinc
     if registered_on > day:
         return None
     return phase_in_history(history, stored_phase, stored_since, registered_on, day)
+
+
+class DayChange(NamedTuple):
+    """A row of the phase history as the phase as of a day reads it: the change's day, what
+    it changed from and to, and the phase_since before it where recorded."""
+    day: dt.date
+    from_phase: str | None
+    to_phase: str
+    from_since: dt.date | None = None
+
+
+def phase_timeline(changes: Sequence[DayChange], after: tuple[Phase, dt.date],
+                   registered_on: dt.date, latest_before: dt.date | None,
+                   first: dt.date, last: dt.date
+                   ) -> list[tuple[dt.date, dt.date, Phase, dt.date]]:
+    """(from, to, phase, phase_since) for the days first..last, in order: what
+    phase_in_history answers for each of those days, worked out once for each run of days
+    between two changes instead of once a day (the census over a range of days).
+
+    `changes` are the history's changes dated after `first`, in time order (ties as
+    written); `after` is the (phase, phase_since) of a day none of them comes after: the
+    stored columns when `changes` run to the end of the history, or the answer for `last`
+    when they stop there. `latest_before` is the day of the latest change dated `first` or
+    earlier (None when there is none); only phase_since depends on it.
+    """
+    segments: list[tuple[dt.date, dt.date, Phase, dt.date]] = []
+    latest, i, day = latest_before, 0, first
+    while day <= last:
+        while i < len(changes) and changes[i].day <= day:
+            latest = changes[i].day
+            i += 1
+        if i == len(changes):
+            segments.append((day, last, after[0], after[1]))
+            break
+        change = changes[i]  # the first change after each day up to the one before its own
+        if change.from_since is not None:
+            since = change.from_since
+        elif latest is not None:
+            since = latest
+        elif change.from_phase is None:
+            since = change.day
+        else:
+            since = registered_on
+        end = min(last, change.day - dt.timedelta(days=1))
+        segments.append((day, end, Phase(change.from_phase or change.to_phase), since))
+        day = end + dt.timedelta(days=1)
+    return segments
