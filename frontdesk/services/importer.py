@@ -557,10 +557,11 @@ _BATCH = 32_768
 
 class _AppointmentsRead:
     """An appointments file read and checked (_read_appointments): what the import needs of
-    it, in the order it needs it. summary(): (problems, rows, the patient_ids named, the chair
-    names in order of first appearance); rows(): the rows (to word every problem); load():
-    sets off the rows' values for the appointment table and gives them in batches to write
-    (insert_batch). Here for a small file; _AppointmentsApart in a helper for a big one."""
+    it, in the order it needs it. summary(): (its problems, how many good rows, the
+    patient_ids they name, their chair names in order of first appearance); rows(): the good
+    rows (to word every problem); load(): sets off the rows' values for the appointment
+    table and gives them in batches to write (insert_batch). Here for a small file;
+    _AppointmentsApart in a helper process for a big one."""
 
     def __init__(self, path: Path, durations: dict[Kind, int], sqlite: bool):
         self._report = _Report()
@@ -690,9 +691,10 @@ def import_csv(patients: str | Path | None = None, appointments: str | Path | No
     # garbage collector would traverse them again and again for nothing (4 s at 100,000).
     collecting = gc.isenabled()
     gc.disable()
-    reading = (_read_appointments_file(appointments, settings.durations, sqlite)
-               if appointments else _NoAppointments())
+    reading = _NoAppointments()
     try:
+        if appointments:
+            reading = _read_appointments_file(appointments, settings.durations, sqlite)
         patient_rows, named_in_file = (
             _read_patients(patients, report, today, settings.phone_region) if patients
             else ([], set()))
@@ -725,8 +727,9 @@ def _load(reading, patients, appointments, patient_rows: list[_PatientRow],
           named_in_file: set[str], report: _Report, staff: str, now: dt.datetime,
           sqlite: bool) -> tuple[int, int, tuple[str, ...]]:
     """Inside the write transaction: the checks against the database and the load. The
-    patients are written before the appointments file's reading is asked for (a helper
-    process may still be reading it): any problem found after rolls them back with all."""
+    patients are written, and their indexes built, before the appointments file's reading
+    is asked for (a helper process reads it meanwhile): any problem found after rolls them
+    back with all."""
     pfile = str(patients) if patients else ""
     afile = str(appointments) if appointments else ""
 
@@ -744,10 +747,10 @@ def _load(reading, patients, appointments, patient_rows: list[_PatientRow],
         raise rejected()
 
     staff_id = audit.staff_id(staff)
-    # The patients first, their indexes built once after them (while the helper process
-    # packs the appointments), then the appointments: one load, the chair rule checked
-    # once for all of it by the database (chair_guard.suspended), the indexes built once
-    # when the load is big.
+    # The patients first, their indexes built once after them (while a helper process reads
+    # the appointments), then the appointments: one load, the chair rule checked once for
+    # all of it by the database (chair_guard.suspended), the indexes built once when the
+    # load is big.
     db = m.database.obj
     with indexes_deferred(m.Patient, m.PhaseChange, adding=2 * len(patient_rows)):
         last_patient = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM patient").fetchone()[0]
@@ -767,22 +770,23 @@ def _load(reading, patients, appointments, patient_rows: list[_PatientRow],
                     [(ids[r.chart], dt.datetime.combine(r.phase_since, dt.time()), staff_id,
                       None, r.phase, "imported") for r in patient_rows])
 
-        summary = reading.summary()
-        problems, appointments_read, charts, chair_names = summary
-        existing_ids = _patient_ids(sorted(charts - named_in_file))
-        if problems or charts - named_in_file - existing_ids.keys():
-            _reported(reading, summary, patients, afile, named_in_file, report)
-            raise rejected()
-        ids.update(existing_ids)
-        chair_ids = dict(m.Chair.select(m.Chair.name, m.Chair.id).tuples())
-        spelling = _known_chair_spelling(chair_names, chair_ids)
-        new_chairs = sorted(set(spelling.values()) - set(chair_ids), key=_natural)
-        position = (m.Chair.select(m.Chair.position).order_by(m.Chair.position.desc())
-                    .scalar() or 0)
-        for offset, name in enumerate(new_chairs, start=1):
-            chair_ids[name] = m.Chair.create(name=name, position=position + offset).id
-        chair_of = {name: chair_ids[canonical] for name, canonical in spelling.items()}
-        batches = reading.load(ids, chair_of, staff_id, now)
+    # what the appointments file holds (a helper process has read it meanwhile)
+    summary = reading.summary()
+    problems, appointments_read, charts, chair_names = summary
+    existing_ids = _patient_ids(sorted(charts - named_in_file))
+    if problems or charts - named_in_file - existing_ids.keys():
+        _reported(reading, summary, patients, afile, named_in_file, report)
+        raise rejected()
+    ids.update(existing_ids)
+    chair_ids = dict(m.Chair.select(m.Chair.name, m.Chair.id).tuples())
+    spelling = _known_chair_spelling(chair_names, chair_ids)
+    new_chairs = sorted(set(spelling.values()) - set(chair_ids), key=_natural)
+    position = (m.Chair.select(m.Chair.position).order_by(m.Chair.position.desc())
+                .scalar() or 0)
+    for offset, name in enumerate(new_chairs, start=1):
+        chair_ids[name] = m.Chair.create(name=name, position=position + offset).id
+    chair_of = {name: chair_ids[canonical] for name, canonical in spelling.items()}
+    batches = reading.load(ids, chair_of, staff_id, now)
     try:
         with chair_guard.suspended(adding=appointments_read), indexes_deferred(
                 m.Appointment, adding=appointments_read):
