@@ -292,7 +292,7 @@ async def test_the_palette_runs_the_desks_actions(desk_db):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "due for maint")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search is a worker
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.filter == Filter.DUE_FOR_MAINTENANCE
