@@ -260,8 +260,7 @@ def journal_mode(db, mode: str | None = None):
 
 
 @contextmanager
-def indexes_deferred(*models, adding: int | None = None,
-                     keep: Sequence[str] = ()) -> Iterator[None]:
+def indexes_deferred(*models, adding: int | None = None) -> Iterator[None]:
     """A bulk load into `models`' tables (SQLite) with their indexes built once after it
     instead of row by row: inside the caller's write transaction, the tables' plain
     (non-unique) indexes are dropped, and so are the triggers that keep an external-content
@@ -269,9 +268,7 @@ def indexes_deferred(*models, adding: int | None = None,
     from their own SQL, each such FTS5 table is rebuilt and its triggers come back. Unique
     indexes stay: they keep the load honest and serve lookups during it. An error rolls all
     of it back with the load. `adding`: how many rows the load brings; a small load into a
-    big table keeps its indexes (see DEFER_RATIO). `keep`: names of indexes kept up row by
-    row all the same (a load that comes in their order, and so adds to their end).
-    PostgreSQL: nothing changes."""
+    big table keeps its indexes (see DEFER_RATIO). PostgreSQL: nothing changes."""
     db = database.obj
     if not is_sqlite(db):
         yield
@@ -288,7 +285,7 @@ def indexes_deferred(*models, adding: int | None = None,
         f"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL "
         f"AND (tbl_name IN ({marks}) OR type = 'table') ORDER BY rowid", tables).fetchall()
     indexes = [(name, sql) for kind, name, _, sql in schema
-               if kind == "index" and not _UNIQUE.match(sql) and name not in keep]
+               if kind == "index" and not _UNIQUE.match(sql)]
     fts = [name for kind, name, _, sql in schema if kind == "table"
            and (over := _FTS_CONTENT.search(sql)) and over.group(1).strip("'\"") in tables]
     triggers = [(name, sql) for kind, name, _, sql in schema

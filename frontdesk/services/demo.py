@@ -28,9 +28,9 @@ every slot and push bookings weeks out.
 
 Speed matters (100,000 patients, a million appointments, in well under 20 s on two cores):
 rows are plain tuples built from precomputed datetimes and their texts, written with the
-driver's executemany, and the indexes sorted by other than the patient are rebuilt once after
-the load instead of row by row. On SQLite a big clinic is simulated in a helper process,
-a batch of patients at a time, while this one writes the batches before (_Simulation).
+driver's executemany, and the indexes are rebuilt once after the load instead of row by row.
+On SQLite a big clinic is simulated in a helper process, a batch of patients at a time,
+while this one writes the batches before (_Simulation).
 """
 
 from __future__ import annotations
@@ -265,9 +265,8 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
                        .scalar() or 0) + 1
             plan = (seed, patients, settings, today, staff_ids, chair_ids, base_id, BATCH)
             # the chair guard checks the whole load once, after its indexes are built once
-            with chair_guard.suspended(), indexes_deferred(
-                    m.Patient, m.PhaseChange, m.Appointment,
-                    keep=KEPT_WHILE_STREAMING if simulation is not None else ()):
+            with chair_guard.suspended(), indexes_deferred(m.Patient, m.PhaseChange,
+                                                             m.Appointment):
                 if simulation is not None:
                     booked = simulation.load(plan)
                 else:
@@ -312,15 +311,6 @@ def generate_demo(*, patients: int, seed: int, today: dt.date, staff: str = "see
 #: process costs more than it saves.
 SIMULATE_APART_FROM = 10_000
 BATCH = 2_000
-
-
-#: Indexes kept up row by row when the batches come from the helper: the rows come in
-#: patient order, so these only grow at their end (about as cheap as building them after),
-#: and this process has time to spare while it waits for the next batch; those sorted
-#: otherwise (by chair, by day), and the patients' own, are built after the load.
-KEPT_WHILE_STREAMING = ("appointment_patient_id_kind_status_start",
-                        "appointment_patient_id_start_status", "appointment_rescheduled_from_id",
-                        "phase_change_patient_id_at", "phase_change_appointment_event_id")
 
 
 class _Simulation:

@@ -232,15 +232,15 @@ def test_foreign_keys_are_checked_once_for_the_load_and_stay_on(tmp_path, monkey
 
 def everything(path: Path) -> dict:
     """Every table's rows in id order, the search indexes' own tables included, and the
-    schema's entries (in any order: indexes kept during the load keep their place)."""
+    schema's entries."""
     with sqlite3.connect(path) as conn:
         tables = conn.execute("SELECT name, sql LIKE '%WITHOUT ROWID%' FROM sqlite_master "
                               "WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
         found = {t: conn.execute(f'SELECT * FROM "{t}"'
                                  + (" ORDER BY 1, 2" if keyed else " ORDER BY rowid")).fetchall()
                  for t, keyed in tables.fetchall() if t not in ("audit_entry", "schema_info")}
-        found["schema"] = sorted(conn.execute("SELECT type, name, tbl_name, sql "
-                                              "FROM sqlite_master").fetchall(), key=str)
+        found["schema"] = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                       "ORDER BY rowid").fetchall()
     return found
 
 
