@@ -39,9 +39,14 @@ class Context:
     work: Path
     postgres: object | None = None  # bench.postgres.Clinics while a server runs
     notes: list[str] = field(default_factory=list)
+    _clinics: dict[int, Path] = field(default_factory=dict)
 
     def clinic(self, size: int) -> Path:
-        return clinics.cached(size, say=self.say)
+        """The run's clinic of `size`: found (or seeded) once, so an edit to the generator
+        during a run cannot swap the database under the figures."""
+        if size not in self._clinics:
+            self._clinics[size] = clinics.cached(size, say=self.say)
+        return self._clinics[size]
 
     def say(self, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
