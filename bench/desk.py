@@ -332,10 +332,17 @@ class Tmux:
     def __init__(self, work: Path) -> None:
         self.socket = f"bench_{os.getpid()}"
         self.env = {k: v for k, v in isolated_env(work).items() if k.startswith("XDG_")}
+        self.launches = 0
+        # A session that lives as long as the server: killing a run's only session ends the
+        # server, and the next new-session could meet the dying one ("server exited").
+        self.tmux("new-session", "-d", "-s", "keep", "sleep 86400")
 
     def tmux(self, *args: str, check: bool = True) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], check=check,
-                              capture_output=True, text=True).stdout
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"tmux {args[0]} failed: {done.stderr.strip()}")
+        return done.stdout
 
     def frontdesk(self, path: Path) -> tuple[str, str]:
         """The real command, and what its screen shows once the three list counts are on."""
@@ -348,7 +355,8 @@ class Tmux:
     def launch(self, program: tuple[str, str]) -> dict[str, float]:
         """Seconds from launch to `ready` on screen, and the process's peak memory then."""
         command, ready = program
-        name = "desk"
+        self.launches += 1
+        name = f"run{self.launches}"  # a name of its own: never one still being killed
         env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
         began = time.perf_counter()
         self.tmux("new-session", "-d", "-s", name, "-x", str(SIZE[0]), "-y", str(SIZE[1]),
