@@ -3,11 +3,13 @@ the same day figures over a range (trends, the week view, CSV exports), counted 
 
 Where the clinic stands at the end of each day of a range (active patients by phase, the
 three list sizes) is counted for a stretch of up to a month at once, not day by day: the
-database groups the patients by the few days that matter to each (registered, last seen
-before the stretch, first seen in it, last infusion, next booked one), Python spreads each
-group over the days it counts on, and the patients whose phase changes during the stretch
-(read from the phase history once) are put right one by one. census(day) is the stretch of
-one day, so a range and its days agree by construction; the tests also hold both to
+database answers per patient the few days that matter (registered, last seen before the
+stretch, first seen in it, last and next completed infusion, last booked), Python counts the
+same answers together and spreads each over the days it counts on, and one pass over the
+phase changes after the stretch's first day puts right the patients whose phase differs from
+the stored one on some days (the phase counts for all of them; the few whose lists it changes
+one by one). A stretch of one day (census(day)) is each list's own count of the day
+(services.lists). The tests hold a range to the census of each of its days, to
 services.lists and to the pure rules of domain.lists on generated clinics.
 """
 
@@ -29,12 +31,12 @@ from frontdesk.db import queries as q
 from frontdesk.db.connection import read_snapshot
 from frontdesk.db.dialect import as_day, day_of
 from frontdesk.domain import lists as rules
-from frontdesk.domain.dates import (add_months, latest_start_reaching, start_of_day,
-                                    start_of_next_day)
+from frontdesk.domain.dates import latest_start_reaching, start_of_day, start_of_next_day
 from frontdesk.domain.model import (ACTIVE_PHASES, DUE_WINDOW_DAYS,
                                     MAINTENANCE_INTERVAL_RANGE, SEEN_STATUSES, Kind, Phase,
                                     Status, uses_chair_time)
 from frontdesk.domain.phases import DayChange, phase_timeline
+from frontdesk.services import lists
 from frontdesk.services.clinic import clinic_settings
 
 A = m.Appointment
@@ -426,7 +428,7 @@ class _Stretch:
         self.window_ends = [rules.due_window_end(d) for d in days]  # nor these
         self.history_end = (min(last, today - dt.timedelta(days=1)) - first).days
         self._index: dict[object, int] = {}
-        self._due_on: dict[tuple[dt.date, int], dt.date] = {}
+        self._comes_due: dict[object, int] = {}
 
     def at(self, value, default: int) -> int:
         """The day index of a day or moment as SQL gives it (text on SQLite); `default` for
@@ -447,74 +449,59 @@ class _Stretch:
     #
     # A patient with no phase change after the end of the first day has its stored phase on
     # every day of the stretch (domain.phases.phase_in_history). The grouped counts assume
-    # that of everyone; the history puts the others right: in SQL for the phase counts,
-    # patient by patient in Python for the few whose lists it changes.
+    # that of everyone; one pass over the changes after the first day puts the others right:
+    # the phase counts for every run of days a change says the phase was another, and the few
+    # patients whose lists it changes are kept to be taken one by one.
 
-    def _changes(self):
-        """The phase changes after the end of the first day."""
-        return C.select().where(C.at >= start_of_next_day(self.first))
-
-    def changed(self) -> dict[int, _Changed]:
-        """The patients a list takes one by one, with their history after the first day: a
-        change from (or to, from nothing) a phase whose being discharged differs from the
-        stored phase's (the not-seen list counts them on some days only), or from
-        maintenance (the due list)."""
-        Change, Stored = C.alias("a_change"), P.alias("a_patient")
-        from_or_to = fn.COALESCE(Change.from_phase, Change.to_phase)
-        discharged, maintenance = Phase.DISCHARGED.value, Phase.MAINTENANCE.value
-        alone = (Change.select(Change.patient).join(Stored, on=(Change.patient == Stored.id))
-                 .where(Change.at >= start_of_next_day(self.first),
-                        ((from_or_to == discharged) != (Stored.phase == discharged))
-                        | (from_or_to == maintenance)))
-        rows = _rows(self._changes()
-                     .select(C.patient, C.at, C.from_phase, C.to_phase, C.from_since,
-                             P.registered_on, P.phase, P.phase_since)
+    def history(self) -> tuple[dict[str, _PerDay], dict[int, _Changed]]:
+        """Registered patients by phase, each day; and the patients a list takes one by one:
+        on some days discharged and on others not (the not-seen list), or in maintenance on
+        days a change says so (the due list; its phase_since is the history's)."""
+        per_phase = {p.value: _PerDay(self.n) for p in Phase}
+        # by stored phase (the phase index alone), less the patients not registered yet
+        for phase, count in _rows(P.select(P.phase, fn.COUNT(SQL("*"))).group_by(P.phase)):
+            per_phase[phase].add(0, self.n - 1, count)
+        later = (P.select(P.registered_on, P.phase, fn.COUNT(SQL("*")))
+                 .where(P.registered_on > self.first)
+                 .group_by(P.registered_on, P.phase))
+        for registered, phase, count in _rows(later):
+            per_phase[phase].add(0, self.at(registered, 0) - 1, -count)
+        rows = _rows(C.select(C.patient, C.at, C.from_phase, C.to_phase, C.from_since,
+                              P.registered_on, P.phase, P.phase_since)
                      .join(P, on=(C.patient == P.id))
-                     .where(C.patient.in_(alone))
+                     .where(C.at >= start_of_next_day(self.first))
                      .order_by(C.patient, C.at, C.id))
-        at, out = self.at, {}
+        at, history_end, changed = self.at, self.history_end, {}
+        discharged, maintenance = Phase.DISCHARGED.value, Phase.MAINTENANCE.value
+        self.maintenance_changed = []  # in maintenance now, with a change after the first day
         for patient, group in groupby(rows, key=itemgetter(0)):
             group = list(group)
             _, _, _, _, _, registered, stored, stored_since = group[0]
-            runs = phase_runs(((at(when, 0), before or after)
-                               for _, when, before, after, _, _, _, _ in group),
-                              stored, self.history_end, self.n)
-            out[patient] = _Changed(patient, at(registered, 0), stored, stored_since,
-                                    [row[1:5] for row in group], runs)
-        return out
-
-    # -- active patients by phase -----------------------------------------------------------------
-
-    def phases(self) -> dict[str, _PerDay]:
-        """Registered patients by stored phase, from the day each counts; then, for each run
-        of days a change says the phase was another (phase_runs, in SQL: the first change of
-        a day, after the day of the change before it), that phase instead of the stored one."""
-        joined = Case(None, [(P.registered_on > self.first, P.registered_on)], None)
-        per_phase = {p.value: _PerDay(self.n) for p in Phase}
-        query = (P.select(joined, P.phase, fn.COUNT(SQL("*")))
-                 .where(q.registered_by(self.last)).group_by(joined, P.phase))
-        for registered, phase, count in _rows(query):
-            per_phase[phase].add(self.at(registered, 0), self.n, count)
-        day = fn.DATE(C.at)
-        changes = self._changes().select(
-            C.patient.alias("patient"), day.alias("day"),
-            fn.COALESCE(C.from_phase, C.to_phase).alias("phase"),
-            fn.LAG(day).over(partition_by=[C.patient], order_by=[C.at, C.id]).alias("before")
-        ).cte("changes")
-        c = changes.c
-        keys = (joined, c.before, c.day, c.phase, P.phase)
-        runs = (P.select(*keys, fn.COUNT(SQL("*"))).from_(changes)
-                .join(P, on=(P.id == c.patient))
-                .where(c.before.is_null() | (c.before < c.day),  # the day's first change
-                       c.phase != P.phase, q.registered_by(self.last))
-                .group_by(*keys).with_cte(changes))
-        at, last_history = self.at, self.history_end
-        for registered, before, changed_on, phase, stored, count in _rows(runs):
-            begin = max(at(before, 0), at(registered, 0))
-            end = min(at(changed_on, 0) - 1, last_history)
-            per_phase[stored].add(begin, end, -count)
-            per_phase[phase].add(begin, end, count)
-        return per_phase
+            if stored == maintenance:
+                self.maintenance_changed.append(patient)
+            registered = at(registered, 0)
+            begin, alone = 0, False
+            for _, when, before, after, _, _, _, _ in group:  # phase_runs' runs, inline
+                changed_on = at(when, 0)
+                if changed_on > begin:  # the first change of a later day
+                    if begin > history_end:
+                        break
+                    phase = before or after
+                    if phase != stored:
+                        end = changed_on - 1 if changed_on <= history_end else history_end
+                        counted = begin if begin > registered else registered
+                        per_phase[stored].add(counted, end, -1)
+                        per_phase[phase].add(counted, end, 1)
+                    alone = alone or phase == maintenance or (
+                        (phase == discharged) != (stored == discharged))
+                    begin = changed_on
+            if alone:
+                runs = phase_runs(((at(when, 0), before or after)
+                                   for _, when, before, after, _, _, _, _ in group),
+                                  stored, history_end, self.n)
+                changed[patient] = _Changed(patient, registered, stored, stored_since,
+                                            [row[1:5] for row in group], runs)
+        return per_phase, changed
 
     # -- not seen in over a month, and new patients ----------------------------------------------
 
@@ -606,8 +593,9 @@ class _Stretch:
         booked_before_last = (booked, A.start >= starts, A.start < last_starts)
         columns = [
             Case(None, [(is_alone, P.id)], None),
-            Case(None, [(is_alone, None)], fn.DATE(
-                self._changes().select(fn.MAX(C.at)).where(C.patient == P.id))),
+            fn.DATE(Case(None, [(q.one_of(P.id, self.maintenance_changed), C.select(
+                fn.MAX(C.at)).where(C.patient == P.id, C.at >= start_of_next_day(self.first)))],
+                None)),
             Case(None, [(P.registered_on > self.first, P.registered_on)], None),
             fn.DATE(Case(None, [(P.id.in_(patients_with(*booked_before_last)),
                                  A.select(fn.MAX(A.start)).where(A.patient == P.id,
@@ -667,17 +655,20 @@ class _Stretch:
                                  C.at < start_of_next_day(self.first))
                           .group_by(C.patient)))
 
-    def due_on(self, last_infusion: dt.date | None, months: int, since: dt.date) -> dt.date:
-        if last_infusion is None:
-            return rules.due_on(last_infusion=None, interval_months=months, phase_since=since)
-        key = (last_infusion, months)
-        found = self._due_on.get(key)
+    def comes_due(self, last_infusion, months: int, since) -> int:
+        """The first day index whose window end reaches due_on (rules.due_on: the last
+        completed infusion + the interval, or phase_since without one); the days as SQL gives
+        them. Asked again and again for the same few thousand answers."""
+        key = (last_infusion, months) if last_infusion is not None else since
+        found = self._comes_due.get(key)
         if found is None:
-            found = self._due_on[key] = add_months(last_infusion, months)
+            due = rules.due_on(last_infusion=self.day(last_infusion), interval_months=months,
+                               phase_since=self.day(since))
+            found = self._comes_due[key] = bisect_left(self.window_ends, due)
         return found
 
     def due_spans(self, registered, last_booked, completed_before, completed_first, months,
-                  since, completed_mid=None, completed_next=None) -> Iterator[tuple[int, int]]:
+                  since, completed_mid=None, completed_next=None) -> list[tuple[int, int]]:
         """The day indexes a patient in maintenance all along (phase_since `since`) is due:
         registered (`registered`: the day, or the day index it counts from), no infusion
         booked from the day on, and due_on by the day's window end.
@@ -685,15 +676,17 @@ class _Stretch:
         completed before it; after it, only the last one completed early enough in the
         stretch can make the patient due again before the stretch ends (a completed infusion
         makes no one due for NOT_DUE_AFTER_INFUSION_DAYS, and a stretch is short)."""
-        day, at = self.day, self.at
-        opens = max(registered if type(registered) is int else at(registered, 0),
-                    at(last_booked, -1) + 1)
-        due = self.due_on(day(completed_before), months, day(since))
-        yield (max(opens, bisect_left(self.window_ends, due)), at(completed_first, self.n) - 1)
+        at = self.at
+        opens = registered if type(registered) is int else at(registered, 0)
+        if last_booked is not None:
+            opens = max(opens, at(last_booked, 0) + 1)
+        spans = [(max(opens, self.comes_due(completed_before, months, since)),
+                  at(completed_first, self.n) - 1)]
         if completed_mid is not None:
-            due = self.due_on(day(completed_mid), months, day(since))
-            yield (max(opens, at(completed_mid, 0), bisect_left(self.window_ends, due)),
-                   at(completed_next, self.n) - 1)
+            spans.append((max(opens, at(completed_mid, 0),
+                              self.comes_due(completed_mid, months, since)),
+                          at(completed_next, self.n) - 1))
+        return spans
 
     def maintenance_runs(self, changed: _Changed, latest_change
                          ) -> list[tuple[int, int, object]]:
@@ -717,10 +710,30 @@ class _Stretch:
 
     # -- all of it -----------------------------------------------------------------------------
 
-    def standings(self, lists: bool = True) -> list[Standing]:
-        per_phase = {p: d.totals() for p, d in self.phases().items()}
-        changed = self.changed() if lists else {}
-        if lists:
+    def one_day(self, with_lists: bool) -> Standing:
+        """A stretch of one day. Each patient is on a list that day or not: the lists' own
+        count of the day answers (services.lists, with the phase as of the day it reads), and
+        the phases and the new patients likewise, without reading every patient's days."""
+        day = self.first
+        phase, _ = lists.phase_as_of(day)
+        if phase is P.phase:  # from today on: by the phase index, less the later registered
+            phases = Counter(dict(_rows(P.select(P.phase, fn.COUNT(SQL("*")))
+                                        .group_by(P.phase))))
+            phases.subtract(dict(_rows(P.select(P.phase, fn.COUNT(SQL("*")))
+                                       .where(~q.registered_by(day)).group_by(P.phase))))
+        else:
+            phases = Counter(dict(_rows(P.select(phase, fn.COUNT(SQL("*")))
+                                        .where(q.registered_by(day)).group_by(phase))))
+        self.new_patients = [_new_patients_per_day(day, day).get(day, 0)] if with_lists else []
+        return Standing(active_by_phase={p.value: phases[p.value] for p in ACTIVE_PHASES},
+                        lists=lists.list_sizes(day) if with_lists else {})
+
+    def standings(self, with_lists: bool = True) -> list[Standing]:
+        if self.n == 1:
+            return [self.one_day(with_lists)]
+        per_phase, changed = self.history()
+        per_phase = {p: d.totals() for p, d in per_phase.items()}
+        if with_lists:
             not_seen, new = self.not_seen_and_new(changed)
             self.new_patients = new.totals()
             sizes = {"mid_stabilization": per_phase[Phase.STABILIZATION.value],
@@ -738,7 +751,7 @@ def active_by_phase(day: dt.date) -> dict[str, int]:
     """Patients in each active phase as of the end of `day` (DOMAIN.md "as of D"): registered
     by then, in the phase the history says."""
     with read_snapshot():
-        (standing,) = _Stretch(day, day, clock.today()).standings(lists=False)
+        (standing,) = _Stretch(day, day, clock.today()).standings(with_lists=False)
     return standing.active_by_phase
 
 
