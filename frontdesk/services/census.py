@@ -266,7 +266,7 @@ def _booked_chair_minutes(first: dt.date, last: dt.date) -> dict[int | None, int
     query = (A.select(A.chair, fn.SUM(A.duration_minutes))
              .where(q.in_days(first, last), q.uses_chair_time())
              .group_by(A.chair))
-    return {chair: int(minutes or 0) for chair, minutes in query.tuples() if minutes}
+    return {chair: int(minutes) for chair, minutes in _rows(query) if minutes}
 
 
 def _booked_chair_minutes_per_day(first: dt.date, last: dt.date
@@ -285,8 +285,8 @@ def _booked_chair_minutes_per_day(first: dt.date, last: dt.date
 
 def _chairs_in_order() -> list[tuple[int, str, bool]]:
     return [(cid, name, bool(active)) for cid, name, active in
-            m.Chair.select(m.Chair.id, m.Chair.name, m.Chair.active)
-            .order_by(m.Chair.position, m.Chair.name).tuples()]
+            _rows(m.Chair.select(m.Chair.id, m.Chair.name, m.Chair.active)
+                  .order_by(m.Chair.position, m.Chair.name))]
 
 
 def _listed_chairs(booked: dict[int | None, int], chairs: list[tuple[int, str, bool]] | None
@@ -520,16 +520,15 @@ class _Stretch:
                         for _, _, phase, _ in c.runs)]
         before = (A.select(A.start).where(A.patient == P.id, q.seen(), A.start < first_day)
                   .order_by(A.start.desc()).limit(1))
+        # (an index search for every patient costs less than first finding who was seen)
         first_in = (A.select(A.start).where(A.patient == P.id, q.seen(), in_stretch)
                     .order_by(A.start).limit(1))
-        seen_in = A.select(A.patient).where(in_stretch, q.seen())
         query = P.select(
             Case(None, [(q.one_of(P.id, flips), P.id)], None),
             Case(None, [(P.registered_on > self.first, P.registered_on)], None),
             # a registration before the first day's cutoff counts from the start
             Case(None, [(P.registered_on >= cutoff, P.registered_on)], None),
-            P.phase != discharged, fn.DATE(before),
-            fn.DATE(Case(None, [(P.id.in_(seen_in), first_in)], None)))
+            P.phase != discharged, fn.DATE(before), fn.DATE(first_in))
         not_seen, new, day, at = _PerDay(self.n), _PerDay(self.n), self.day, self.at
         counted_from: dict[object, int] = {}  # the first day on the list, by last day seen
         for (alone, joined, registered, counted, before, first_in), count in Counter(
@@ -716,16 +715,12 @@ class _Stretch:
         the phases and the new patients likewise, without reading every patient's days."""
         day = self.first
         phase, _ = lists.phase_as_of(day)
-        if phase is P.phase:  # from today on: by the phase index, less the later registered
-            phases = Counter(dict(_rows(P.select(P.phase, fn.COUNT(SQL("*")))
-                                        .group_by(P.phase))))
-            phases.subtract(dict(_rows(P.select(P.phase, fn.COUNT(SQL("*")))
-                                       .where(~q.registered_by(day)).group_by(P.phase))))
-        else:
-            phases = Counter(dict(_rows(P.select(phase, fn.COUNT(SQL("*")))
-                                        .where(q.registered_by(day)).group_by(phase))))
+        standing = P.select(phase.alias("phase")).where(q.registered_by(day)).alias("standing")
+        phases = dict(_rows(P.select(standing.c.phase, fn.COUNT(SQL("*"))).from_(standing)
+                            .where(standing.c.phase != Phase.DISCHARGED.value)
+                            .group_by(standing.c.phase)))
         self.new_patients = [_new_patients_per_day(day, day).get(day, 0)] if with_lists else []
-        return Standing(active_by_phase={p.value: phases[p.value] for p in ACTIVE_PHASES},
+        return Standing(active_by_phase={p.value: phases.get(p.value, 0) for p in ACTIVE_PHASES},
                         lists=lists.list_sizes(day) if with_lists else {})
 
     def standings(self, with_lists: bool = True) -> list[Standing]:
