@@ -6,6 +6,7 @@ counted with: the stretches, the phase runs, the literal id lists."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 
@@ -315,3 +316,11 @@ def test_one_of_names_ids_as_numbers(any_db):
     assert chosen(iter([ids[0], ids[0]])) == [ids[0]]
     with pytest.raises(ValueError):
         q.one_of(m.Patient.id, ["1); DROP TABLE patient; --"])
+
+
+def test_a_range_without_chairs_is_the_same_but_for_them(hand_clinic):
+    with_chairs = list(c.census_range(RANGE_FIRST, RANGE_LAST))
+    without = list(c.census_range(RANGE_FIRST, RANGE_LAST, chairs=False))
+    assert all(day.chairs == () for day in without)
+    assert [dataclasses.replace(day, chairs=()) for day in with_chairs] == without
+    assert any(day.chairs for day in with_chairs)
