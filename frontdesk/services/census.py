@@ -394,13 +394,12 @@ class _Changed:
 
 def phase_runs(changes: Iterable[tuple[int, str]], stored: str, history_end: int,
                days: int) -> list[tuple[int, int, str, bool]]:
-    """The phase on each day of a stretch, as runs (begin, end, phase, from a change) of day
-    indexes:
-    domain.phases.phase_timeline's phases, in day indexes (the census reads thousands of
-    histories; phase_since, which needs more of the history, is read for the few patients
-    that need it). `changes` are (day index, from-or-to phase) of the changes after the end of
-    the first day, in time order; the history answers up to `history_end` (yesterday, or the
-    last day), the stored phase after it (services.lists.phase_as_of)."""
+    """The phase on each day of a stretch as runs (begin, end, phase, from a change) of day
+    indexes: domain.phases.phase_timeline's phases, without phase_since (which needs more of
+    the history: read for the few patients that need it). `changes` are (day index,
+    from-or-to phase) of the changes after the end of the first day, in time order; the
+    history answers up to `history_end` (yesterday, or the last day), the stored phase after
+    it (services.lists.phase_as_of)."""
     runs, begin = [], 0
     for changed_on, phase in changes:
         if changed_on > begin:  # the first change of a later day: the phase of the days before
@@ -748,15 +747,6 @@ def active_by_phase(day: dt.date) -> dict[str, int]:
     with read_snapshot():
         (standing,) = _Stretch(day, day, clock.today()).standings(with_lists=False)
     return standing.active_by_phase
-
-
-def standings(first: dt.date, last: dt.date) -> list[Standing]:
-    """Where the clinic stands at the end of each day first..last."""
-    out: list[Standing] = []
-    for start, end in stretches(first, last):
-        with read_snapshot():
-            out += _Stretch(start, end, clock.today()).standings()
-    return out
 
 
 def census(day: dt.date) -> Census:
