@@ -324,3 +324,22 @@ def test_a_range_without_chairs_is_the_same_but_for_them(hand_clinic):
     assert all(day.chairs == () for day in without)
     assert [dataclasses.replace(day, chairs=()) for day in with_chairs] == without
     assert any(day.chairs for day in with_chairs)
+
+
+def test_a_change_stamped_after_today_counts_before_today_only(any_db):
+    """The history answers for the days before today, the stored columns from today on
+    (services.lists.phase_as_of), also for a change stamped later than today (a clock set
+    back): a range across today reads each day as census(day) does."""
+    today = D(2026, 11, 10)
+    clock.set_today(today)
+    try:
+        _store([PatientRecord(
+            "F-1", "Future", "One", Phase.MAINTENANCE, D(2026, 11, 15), D(2026, 1, 5),
+            visits=(Visit(at(D(2026, 9, 1), 9), Kind.INFUSION, Status.COMPLETED),),
+            history=(PhaseChange(at(D(2026, 11, 15)), Phase.INTEGRATION, Phase.MAINTENANCE),))])
+        days = list(c.census_range(D(2026, 11, 1), D(2026, 11, 20)))
+        assert [d.active_by_phase["integration"] for d in days] == [1] * 9 + [0] * 11
+        assert [d.lists["due_for_maintenance"] for d in days] == [0] * 9 + [1] * 11
+        assert days == [c.census(d.date) for d in days]
+    finally:
+        clock.set_today(None)
