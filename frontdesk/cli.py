@@ -385,7 +385,7 @@ def _range_line(values: Sequence[str]) -> str:
 def _census_over(args, first: dt.date, last: dt.date) -> int:
     """One census per day, each written as soon as it is counted."""
     from frontdesk.services import census, reports
-    days = census.census_range(first, last)
+    days = census.census_range(first, last, chairs=args.chairs)  # chairs: when shown
     out = sys.stdout
     if args.format == "json":
         for i, day in enumerate(days):
