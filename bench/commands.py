@@ -19,7 +19,7 @@ PATIENT_COLUMNS = ["patient_id", "first_name", "last_name", "date_of_birth", "ph
 APPOINTMENT_COLUMNS = ["patient_id", "start", "duration_minutes", "kind", "status", "chair"]
 
 
-def export_csv(source: Path, folder: Path) -> tuple[Path, Path]:
+def export_csv(source: Path) -> tuple[Path, Path]:
     """The clinic as INTERFACES.md's import files (kept beside the cached clinic)."""
     patients = source.with_suffix(".patients.csv")
     appointments = source.with_suffix(".appointments.csv")
@@ -86,7 +86,7 @@ def measure(ctx) -> list[Figure]:
     rows = {}
     for size in ctx.sizes:
         source = ctx.clinic(size)
-        patients, appointments = export_csv(source, ctx.work)
+        patients, appointments = export_csv(source)
         rows[size] = facts(source)["appointment"]
         for n in range(ctx.repeat):
             target = ctx.work / f"imported_{size}_{n}.db"

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual import events
@@ -183,6 +184,22 @@ def _all_panes(patients: PatientList) -> float | None:
 
 # --- startup in-process ----------------------------------------------------------------------
 
+@asynccontextmanager
+async def _settled_desk(path: Path):
+    """The desk on `path`, headless: (app, pilot, patient list) once every pane has loaded
+    and no worker runs; the clinic closed afterwards."""
+    open_clinic(str(path))
+    app = FrontdeskApp(clinic_name="bench")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _until(lambda: isinstance(app.screen, DeskScreen))
+            patients = app.screen.query_one("#patients", PatientList)
+            await _until(lambda: _all_panes(patients) and _workers_done(app), step=0.005)
+            yield app, pilot, patients
+    finally:
+        close_clinic()
+
+
 async def _startup_once(path: Path) -> dict[str, float]:
     MARKS.clear()
     gc.collect()
@@ -250,26 +267,18 @@ async def _screens(path: Path) -> dict[str, float]:
     screen repaints within a frame), then back to the desk for the next. (`pilot.pause()`
     is not used: it waits for the process to go idle, ~1 s on a busy machine.)"""
     handled = _hook_screens()
-    open_clinic(str(path))
-    app = FrontdeskApp(clinic_name="bench")
     figures: dict[str, float] = {}
-    try:
-        async with app.run_test(size=SIZE):
-            await _until(lambda: isinstance(app.screen, DeskScreen))
-            desk = app.screen
-            patients = desk.query_one("#patients", PatientList)
-            await _until(lambda: _all_panes(patients) and _workers_done(app), step=0.005)
-            for name, (key, _module, _screen, handlers) in SCREENS.items():
-                handled.clear()
-                began = time.perf_counter()
-                send_key(app, key)
-                await _until(lambda: all(h in handled for h in handlers))
-                figures[name] = max(handled.values()) - began
-                await _until(lambda: _workers_done(app))
-                send_key(app, "escape")
-                await _until(lambda: app.screen is desk and _workers_done(app))
-    finally:
-        close_clinic()
+    async with _settled_desk(path) as (app, _pilot, _patients):
+        desk = app.screen
+        for name, (key, _module, _screen, handlers) in SCREENS.items():
+            handled.clear()
+            began = time.perf_counter()
+            send_key(app, key)
+            await _until(lambda: all(h in handled for h in handlers))
+            figures[name] = max(handled.values()) - began
+            await _until(lambda: _workers_done(app))
+            send_key(app, "escape")
+            await _until(lambda: app.screen is desk and _workers_done(app))
     return figures
 
 
@@ -290,29 +299,20 @@ async def _one_write(path: Path) -> dict:
             return conn.execute("SELECT count(*) FROM recall_call").fetchone()[0]
 
     before = calls()
-    open_clinic(str(path))
-    app = FrontdeskApp(clinic_name="bench")
-    try:
-        async with app.run_test(size=SIZE):
-            await _until(lambda: isinstance(app.screen, DeskScreen))
-            desk = app.screen
-            patients = desk.query_one("#patients", PatientList)
-            await _until(lambda: _all_panes(patients) and _workers_done(app), step=0.005)
-            send_key(app, "3")
-            await _until(lambda: patients.row_count and patients.row(0) is not None
-                         and _workers_done(app))
-            await asyncio.sleep(1.0)  # the watcher's looks are quiet again
-            WorkerManager.add_worker = counting
-            try:
-                for key in ("l", "2", "enter"):
-                    send_key(app, key)
-                    await asyncio.sleep(0.05)
-                await asyncio.sleep(1.5)
-                await _until(lambda: _workers_done(app))
-            finally:
-                WorkerManager.add_worker = add_worker
-    finally:
-        close_clinic()
+    async with _settled_desk(path) as (app, _pilot, patients):
+        send_key(app, "3")
+        await _until(lambda: patients.row_count and patients.row(0) is not None
+                     and _workers_done(app))
+        await asyncio.sleep(1.0)  # the watcher's looks are quiet again
+        WorkerManager.add_worker = counting
+        try:
+            for key in ("l", "2", "enter"):
+                send_key(app, key)
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(1.5)
+            await _until(lambda: _workers_done(app))
+        finally:
+            WorkerManager.add_worker = add_worker
     if calls() != before + 1:
         raise RuntimeError("the recall call was not logged: the desk's keys have changed")
     reloads = [name for name in started if name != "look_for_changes"]
@@ -420,15 +420,10 @@ async def _keystrokes(path: Path, keys: list[str]) -> dict:
     MARKS.clear()
     collections = FullCollections()
     gc.callbacks.append(collections)
-    open_clinic(str(path))
-    app = FrontdeskApp(clinic_name="bench")
     per_key: list[tuple[str, str, float]] = []  # key, text, handled
     try:
-        async with app.run_test(size=SIZE) as pilot:
-            await _until(lambda: isinstance(app.screen, DeskScreen))
+        async with _settled_desk(path) as (app, pilot, _patients):
             screen = app.screen
-            patients = screen.query_one("#patients", PatientList)
-            await _until(lambda: _all_panes(patients) and _workers_done(app), step=0.005)
             search = screen.query_one("#search", Input)
             await pilot.press("slash")
             await _until(lambda: search.has_focus)
@@ -449,7 +444,6 @@ async def _keystrokes(path: Path, keys: list[str]) -> dict:
             collections.on = False
             await app.workers.wait_for_complete()
     finally:
-        close_clinic()
         gc.callbacks.remove(collections)
     return {"keys": per_key, "gc": collections.pauses}
 

@@ -111,3 +111,18 @@ def board_db(db_path, board_clinic_file):
     clock.set_now(BOARD_NOW)
     yield db_path
     clock.set_today(None)
+
+
+@pytest.fixture
+def started(monkeypatch) -> list[str]:
+    """The name of every worker the app adds, in order."""
+    from textual.worker_manager import WorkerManager
+    names: list[str] = []
+    add_worker = WorkerManager.add_worker
+
+    def counting(self, worker, start=True, exclusive=True):
+        names.append(worker.name)
+        return add_worker(self, worker, start, exclusive)
+
+    monkeypatch.setattr(WorkerManager, "add_worker", counting)
+    return names

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import gc
 
-import pytest
 from textual.widgets import Footer as TextualFooter
-from textual.worker_manager import WorkerManager
 
 from frontdesk.tui import app as app_module
 from frontdesk.tui.app import FrontdeskApp
@@ -27,18 +25,6 @@ from frontdesk.tui.widgets.search_box import SearchBox
 
 from desk_support import screen_text, settle
 
-
-@pytest.fixture
-def started(monkeypatch) -> list[str]:
-    names: list[str] = []
-    add_worker = WorkerManager.add_worker
-
-    def counting(self, worker, start=True, exclusive=True):
-        names.append(worker.name)
-        return add_worker(self, worker, start, exclusive)
-
-    monkeypatch.setattr(WorkerManager, "add_worker", counting)
-    return names
 
 
 async def _lists_answered(pilot) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from textual.worker_manager import WorkerManager
 
 from frontdesk.config import DeskSettings
 from frontdesk.tui.app import FrontdeskApp
@@ -21,19 +20,6 @@ from desk_support import rows, settle
 RELOAD = {"load_counts": 1, "load_list": 1, "load_agenda": 1, "load_month": 1,
           "load_detail": 1}
 
-
-@pytest.fixture
-def started(monkeypatch) -> list[str]:
-    """The name of every worker the app adds, in order."""
-    names: list[str] = []
-    add_worker = WorkerManager.add_worker
-
-    def counting(self, worker, start=True, exclusive=True):
-        names.append(worker.name)
-        return add_worker(self, worker, start, exclusive)
-
-    monkeypatch.setattr(WorkerManager, "add_worker", counting)
-    return names
 
 
 async def _looks(pilot, started: list[str], count: int) -> None:
